@@ -38,7 +38,7 @@ fmt: $(STAMP) ## format the code
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-test: lint test-unit ## everything CI runs: lint, unit, integration, e2e, terraform and DAG checks
+test: lint test-dags test-unit ## everything CI runs: lint, unit, integration, e2e, terraform and DAG checks
 
 test-unit: $(STAMP) ## unit tests (no services)
 	$(PY) -m pytest tests/unit -q
@@ -47,6 +47,34 @@ run: $(STAMP) ## the whole pipeline offline (grows as the stack lands)
 	$(PY) -m emulator seed --rows $(ROWS)
 
 # ---- emulator (foundation) -------------------------------------------------
+# API_URL and API_KEY come from the environment; when unset, from `terraform output` of a
+# `make apply` deployment. COUNT limits the events posted (default: all rows).
+SEED         ?= 42
+COUNT        ?=
+EMULATE_ARGS ?=
+COUNT_ARG     = $(if $(COUNT),--count $(COUNT))
+
+.PHONY: seed emulate-batch emulate-stream test-emulator
+
+seed: $(STAMP) ## create the synthetic source database (ROWS, SEED; SOURCE_DB_URL)
+	$(PY) -m emulator seed --rows $(ROWS) --seed $(SEED)
+
+# A value of `terraform output` (empty when there is no deployment or no terraform).
+tf_output = $$(terraform -chdir=terraform output -json 2>/dev/null | $(PY) -c 'import json,sys; \
+	print(json.loads(sys.stdin.read() or "{}").get("$(1)", {}).get("value", ""))' 2>/dev/null)
+
+emulate-batch: $(STAMP) ## post the source rows to $API_URL via the REST proxy route (RATE, BATCH, COUNT)
+emulate-stream: $(STAMP) ## post the source rows to $API_URL via the Kinesis routes (RATE, BATCH, COUNT)
+emulate-batch emulate-stream: emulate-%:
+	@api="$${API_URL:-$(call tf_output,api_invoke_url)}"; \
+	test -n "$$api" || { echo "emulate-$*: set API_URL (or make apply first)" >&2; exit 2; }; \
+	export API_KEY="$${API_KEY:-$(call tf_output,api_key)}"; \
+	echo "emulator post $* --api $$api --rate $(RATE) --batch-size $(BATCH) $(COUNT_ARG) $(EMULATE_ARGS)"; \
+	$(PY) -m emulator post $* --api "$$api" --rate $(RATE) --batch-size $(BATCH) \
+		$(COUNT_ARG) $(EMULATE_ARGS)
+
+test-emulator: $(STAMP) ## only the emulator and contracts.names unit tests
+	$(PY) -m pytest tests/unit/test_emulator_*.py tests/unit/test_contracts_names.py -q
 
 # ---- devstack (local stack) ------------------------------------------------
 
@@ -57,5 +85,51 @@ run: $(STAMP) ## the whole pipeline offline (grows as the stack lands)
 # ---- terraform, docker-compose ---------------------------------------------
 
 # ---- orchestration: Airflow, Databricks ------------------------------------
+# Airflow gets its own venv: Python 3.12 as on MWAA, pinned by a lock file, installed with uv
+# (seconds instead of minutes). `make airflow-lock` re-resolves the lock.
+AIRFLOW_VERSION ?= 3.3.1
+AF_BOOT    ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12.*/bin/python) python3.12)
+AF_VENV    := .venv-airflow
+AF_PY      := $(AF_VENV)/bin/python
+AF_LOCK    := dags/airflow-lock.txt
+AF_STAMP   := $(AF_VENV)/.installed
+UV_VERSION := 0.13.9
+# Extra flags for the jobs.deploy commands, e.g. DEPLOY_ARGS='--cluster-id 0123-456789-abcdef'.
+DEPLOY_ARGS ?=
+
+.PHONY: airflow-venv airflow-lock test-dags submit-batch submit-stream deploy-jobs deploy-dags
+
+$(AF_STAMP): $(AF_LOCK)
+	@test -x $(AF_PY) || $(AF_BOOT) -m venv $(AF_VENV)
+	$(AF_PY) -m pip install --quiet 'uv==$(UV_VERSION)'
+	$(AF_VENV)/bin/uv pip install --quiet --python $(AF_PY) --no-deps -r $(AF_LOCK)
+	@touch $@
+
+airflow-venv: $(AF_STAMP) ## create or update the Airflow virtualenv (.venv-airflow)
+
+airflow-lock: ## re-resolve dags/airflow-lock.txt (Airflow + Databricks provider + pytest)
+	rm -rf $(STATE)/airflow-lock-venv
+	$(AF_BOOT) -m venv $(STATE)/airflow-lock-venv
+	$(STATE)/airflow-lock-venv/bin/pip install --quiet 'apache-airflow==$(AIRFLOW_VERSION)' \
+		apache-airflow-providers-databricks pytest pytest-timeout
+	{ echo "# Airflow venv lock (.venv-airflow, Python 3.12). Regenerate: make airflow-lock"; \
+		$(STATE)/airflow-lock-venv/bin/pip freeze; } > $(AF_LOCK)
+	rm -rf $(STATE)/airflow-lock-venv
+
+test-dags: $(AF_STAMP) ## DAG tests in .venv-airflow: DagBag, dag.test() against a fake Databricks
+	$(AF_PY) -m pytest tests/dags -q -p no:cacheprovider --confcutdir=tests/dags
+
+submit-batch: $(STAMP) ## build + upload the wheel, run the batch job once on Databricks
+	$(PY) -m jobs.deploy submit-batch $(DEPLOY_ARGS)
+
+submit-stream: $(STAMP) ## build + upload the wheel, run the streaming job once on Databricks
+	$(PY) -m jobs.deploy submit-stream $(DEPLOY_ARGS)
+
+deploy-jobs: $(STAMP) ## create or update the named Databricks jobs (for DatabricksRunNowOperator)
+	$(PY) -m jobs.deploy deploy-jobs $(DEPLOY_ARGS)
+
+deploy-dags: $(STAMP) ## upload dags/*.py and dags/requirements.txt to the MWAA bucket
+	$(PY) -m jobs.deploy deploy-dags $(DEPLOY_ARGS)
+
 
 # ---- end to end, benchmarks ------------------------------------------------

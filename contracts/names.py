@@ -89,9 +89,11 @@ class Names:
         return _check(stream[len(prefix) :])
 
 
-def sink_key(topic: str, partition: int, start_offset: int) -> str:
+def sink_key(topic: str, partition: int, start_offset: int, topics_dir: str = "topics") -> str:
     """S3 key of one sink object: the start offset makes rewrites idempotent."""
-    return f"topics/{topic}/partition={partition}/{topic}+{partition}+{start_offset:010d}.json"
+    return (
+        f"{topics_dir}/{topic}/partition={partition}/{topic}+{partition}+{start_offset:010d}.json"
+    )
 
 
 def sink_prefix(topic: str) -> str:

@@ -1,0 +1,56 @@
+"""Shared helpers of the benchmarks: the stack's settings, sample records, and the output format.
+
+Every benchmark prints a table for people and one JSON line per figure for tools.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from contracts.names import Names
+from contracts.records import SPECS, dumps, to_wire
+from devstack.run import stack
+from emulator.generate import Generator
+
+
+def stack_env() -> dict[str, str]:
+    """The stack's settings (`python -m devstack env`); exported variables win."""
+    try:
+        env = stack.stack_env()
+    except stack.StackUnavailable as exc:
+        raise SystemExit(f"cannot read the stack settings (is it up? `make up`): {exc}") from None
+    env.update({k: v for k, v in os.environ.items() if k in env})
+    return env
+
+
+def names() -> Names:
+    return Names.from_env()
+
+
+def pin_values(n: int, seed: int = 7) -> list[dict[str, Any]]:
+    """n realistic pin rows in the wire format (the largest of the three records)."""
+    pins, _, _ = Generator(seed).batch(n)
+    return [to_wire(SPECS["pin"], row) for row in pins]
+
+
+def emit(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """Print the rows as an aligned table, then as JSON lines."""
+    widths = [max(len(c), *(len(_fmt(r.get(c))) for r in rows)) for c in columns]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    for r in rows:
+        print("  ".join(_fmt(r.get(c)).ljust(w) for c, w in zip(columns, widths, strict=True)))
+    print()
+    for r in rows:
+        print(dumps(r))
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return "" if value is None else str(value)
+
+
+def json_size(value: Any) -> int:
+    return len(json.dumps(value).encode())

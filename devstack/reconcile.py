@@ -1,0 +1,178 @@
+"""Reconciliation per table and path: posted = acknowledged, landed - duplicates = cleaned = posted.
+
+Pure arithmetic over counts the run collected; the collecting lives in devstack.run. Every equation
+is a named check, so a run can say exactly which number does not add up.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+LANDED_UNIT = {"batch": "S3 records", "stream": "Kinesis records"}
+
+
+@dataclass
+class TableCounts:
+    """What one path did with one table during one run."""
+
+    posted: int
+    acknowledged: int
+    landed_keys: Counter[str]
+    """Event key -> deliveries landed (S3 lines or Kinesis records); unreadable ones under ''."""
+    cleaned_keys: Counter[str]
+    """Event key -> rows in the cleaned table."""
+    rows_with_nulls: int
+    """Cleaned rows with a null in at least one column."""
+
+
+@dataclass
+class SourceFacts:
+    """The truth, read from the source database."""
+
+    keys: set[str]
+    sentinel_rows: int
+    """Rows whose cleaning must produce at least one null (sentinels, empty strings, NULLs)."""
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclass
+class Row:
+    posted: int
+    acknowledged: int
+    landed: int
+    landed_unit: str
+    distinct_landed: int
+    duplicates: int
+    cleaned: int
+    rows_with_nulls: int
+    source_sentinel_rows: int
+    lost: int
+    foreign: int
+    checks: list[Check] = field(default_factory=list)
+
+
+def reconcile_table(path: str, table: str, counts: TableCounts, source: SourceFacts) -> Row:
+    landed = sum(counts.landed_keys.values())
+    landed_set = set(counts.landed_keys)
+    cleaned = sum(counts.cleaned_keys.values())
+    duplicates = landed - len(landed_set)
+    row = Row(
+        posted=counts.posted,
+        acknowledged=counts.acknowledged,
+        landed=landed,
+        landed_unit=LANDED_UNIT[path],
+        distinct_landed=len(landed_set),
+        duplicates=duplicates,
+        cleaned=cleaned,
+        rows_with_nulls=counts.rows_with_nulls,
+        source_sentinel_rows=source.sentinel_rows,
+        lost=len(source.keys - landed_set),
+        foreign=len(landed_set - source.keys),
+    )
+    extra_rows = cleaned - len(counts.cleaned_keys)
+    missing_clean = len(source.keys - set(counts.cleaned_keys))
+    row.checks = [
+        _check(path, table, "posted = source rows", counts.posted, len(source.keys)),
+        _check(path, table, "acknowledged = posted", counts.acknowledged, counts.posted),
+        _check(path, table, "nothing lost (source events not landed)", row.lost, 0),
+        _check(path, table, "nothing foreign (landed events not in source)", row.foreign, 0),
+        _check(path, table, "landed - duplicates = cleaned", landed - duplicates, cleaned),
+        _check(path, table, "cleaned = posted", cleaned, counts.posted),
+        _check(path, table, "each event once in the cleaned table", extra_rows, 0),
+        _check(path, table, "every source event in the cleaned table", missing_clean, 0),
+        _check(
+            path,
+            table,
+            "sentinel rows kept with nulls",
+            counts.rows_with_nulls,
+            source.sentinel_rows,
+        ),
+    ]
+    return row
+
+
+def _check(path: str, table: str, name: str, got: int, want: int) -> Check:
+    return Check(f"{path}/{table}: {name}", got == want, f"{got} (expected {want})")
+
+
+def summarize(rows: dict[str, dict[str, Row]]) -> dict[str, Any]:
+    """The JSON form: per path and table, the counts; all checks; `ok` when every check holds."""
+    checks = [c for tables in rows.values() for r in tables.values() for c in r.checks]
+    paths = {
+        path: {t: {k: v for k, v in asdict(r).items() if k != "checks"} for t, r in tables.items()}
+        for path, tables in rows.items()
+    }
+    return {
+        "ok": bool(checks) and all(c.ok for c in checks),
+        "paths": paths,
+        "checks": [asdict(c) for c in checks],
+    }
+
+
+def verify(summary: dict[str, Any]) -> list[str]:
+    """Re-check the equations on the JSON form alone (what the e2e test and CI read)."""
+    problems = []
+    for path, tables in summary.get("paths", {}).items():
+        for table, r in tables.items():
+            where = f"{path}/{table}"
+            if r["landed"] - r["duplicates"] != r["cleaned"]:
+                problems.append(f"{where}: landed - duplicates != cleaned")
+            if not r["posted"] == r["acknowledged"] == r["cleaned"]:
+                problems.append(f"{where}: posted, acknowledged and cleaned differ")
+            if r["lost"] or r["foreign"]:
+                problems.append(f"{where}: {r['lost']} lost, {r['foreign']} foreign")
+            if r["rows_with_nulls"] != r["source_sentinel_rows"]:
+                problems.append(f"{where}: sentinel rows with nulls differ from the source")
+    problems += [
+        f"failed check: {c['name']}: {c['detail']}" for c in summary["checks"] if not c["ok"]
+    ]
+    return problems
+
+
+def print_table(summary: dict[str, Any], console: Console) -> None:
+    table = Table(title="Reconciliation (per table and path)")
+    for col in (
+        "path",
+        "table",
+        "posted",
+        "acked",
+        "landed",
+        "dupes dropped",
+        "cleaned",
+        "kept w/ nulls",
+    ):
+        table.add_column(col, justify="left" if col in ("path", "table") else "right")
+    for path, tables in summary["paths"].items():
+        for name, r in tables.items():
+            table.add_row(
+                path,
+                name,
+                str(r["posted"]),
+                str(r["acknowledged"]),
+                f"{r['landed']} {r['landed_unit']}",
+                str(r["duplicates"]),
+                str(r["cleaned"]),
+                str(r["rows_with_nulls"]),
+            )
+    console.print(table)
+    console.print(
+        "landed - dupes dropped = cleaned = posted: duplicate deliveries are dropped by event key "
+        "(pin unique_id, geo/user ind); sentinel rows are kept, with nulls."
+    )
+    failed = [c for c in summary["checks"] if not c["ok"]]
+    if failed:
+        for c in failed:
+            console.print(f"[red]MISMATCH[/red] {c['name']}: {c['detail']}")
+    else:
+        console.print(f"[green]exact[/green]: all {len(summary['checks'])} checks hold")

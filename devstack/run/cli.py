@@ -1,0 +1,34 @@
+"""Entry point of `python -m devstack run` (hooked into devstack's CLI)."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+
+from devstack.run.jobs import JobError
+from devstack.run.options import parse
+from devstack.run.stack import StackUnavailable
+
+EXIT_MISMATCH = 1
+EXIT_STAGE_FAILED = 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    opts = parse(argv)
+    console = Console(highlight=False)
+    # Imported here so that `--help` and bad flags answer at once.
+    from devstack.run.pipeline import RunError, run
+
+    try:
+        return run(opts, console)
+    except (RunError, JobError, StackUnavailable) as exc:
+        console.print(f"[red]run failed:[/red] {exc}", highlight=False)
+        return EXIT_STAGE_FAILED
+    except KeyboardInterrupt:
+        console.print("[red]interrupted[/red]")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

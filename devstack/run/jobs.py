@@ -1,0 +1,69 @@
+"""Run a Spark job as a child process: its output to the console and to a log file, with a deadline.
+
+The job runs in its own process group so that a timeout or Ctrl-C also ends its JVM.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+from rich.console import Console
+
+# log4j lines ("25/01/01 12:00:00 WARN ...") go to the log file only: the console keeps the
+# job's own progress and answers.
+_JAVA_LOG = re.compile(r"^(\d{2}/\d{2}/\d{2} \d{2}:\d{2}:\d{2} |WARNING: |\s+at |Using Spark's)")
+
+
+class JobError(RuntimeError):
+    """A job failed or timed out; the message names its log."""
+
+
+def run_job(cmd: list[str], log_path: Path, timeout: float, console: Console, label: str) -> None:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    console.print(f"[dim]$ {' '.join(cmd)}  (log: {log_path})[/dim]")
+    timed_out = threading.Event()
+    with log_path.open("w", encoding="utf-8") as log:
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            start_new_session=True,
+        )
+
+        def expire() -> None:
+            timed_out.set()
+            _kill_group(proc)
+
+        timer = threading.Timer(timeout, expire)
+        timer.start()
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                log.write(line)
+                if not _JAVA_LOG.match(line):
+                    console.print(line.rstrip("\n"), markup=False, highlight=False)
+            code = proc.wait()
+        except BaseException:
+            _kill_group(proc)
+            raise
+        finally:
+            timer.cancel()
+    if timed_out.is_set():
+        raise JobError(f"{label} did not finish within {timeout:.0f} s; see {log_path}")
+    if code != 0:
+        raise JobError(f"{label} failed with exit code {code}; see {log_path}")
+
+
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

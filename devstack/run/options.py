@@ -1,0 +1,111 @@
+"""Options of `python -m devstack run` (flags, with the Make variables ROWS/RATE/BATCH/KEEP_UP)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+
+DEFAULT_ROWS = 11_153
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    rows: int = DEFAULT_ROWS
+    rate: float = 0.0
+    batch: int = 500
+    seed: int = 42
+    keep_up: bool = False
+    sink_timeout: float = 300.0
+    job_timeout: float = 1800.0
+    workers: int = 2
+
+
+def _env_bool(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 (0 = unlimited), got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # String defaults go through `type`, so a bad ROWS=... gets the same one-line error as a flag.
+    p = argparse.ArgumentParser(
+        prog="python -m devstack run",
+        description="Run the whole pipeline offline: start the local stack, seed the source "
+        "database, post every event in batch mode (REST proxy -> Kafka -> S3 sink) and in stream "
+        "mode (Kinesis), run the Spark batch and streaming jobs, then print the reconciliation "
+        "and the nine answers and write the report under .devstack/runs/<timestamp>/.",
+    )
+    p.add_argument(
+        "--rows",
+        type=_positive_int,
+        default=os.environ.get("ROWS") or str(DEFAULT_ROWS),
+        help=f"events (rows per table) to seed and post (ROWS, default {DEFAULT_ROWS})",
+    )
+    p.add_argument(
+        "--rate",
+        type=_rate,
+        default=os.environ.get("RATE") or "0",
+        help="records per second per table while posting, 0 = unlimited (RATE)",
+    )
+    p.add_argument(
+        "--batch",
+        type=_positive_int,
+        default=os.environ.get("BATCH") or "500",
+        help="records per request, at most 500 (BATCH, default 500)",
+    )
+    p.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")
+    p.add_argument(
+        "--keep-up",
+        action="store_true",
+        default=_env_bool("KEEP_UP"),
+        help="leave the stack running afterwards (KEEP_UP=1); a stack that was "
+        "already running is never stopped",
+    )
+    p.add_argument(
+        "--sink-timeout",
+        type=float,
+        default=300.0,
+        help="seconds to wait for the S3 sink to land everything (default 300)",
+    )
+    p.add_argument(
+        "--job-timeout",
+        type=float,
+        default=1800.0,
+        help="seconds each Spark job may take (default 1800)",
+    )
+    return p
+
+
+def parse(argv: list[str] | None = None) -> RunOptions:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.batch > 500:
+        parser.error("--batch must be at most 500 (Kinesis PutRecords takes 500 records)")
+    return RunOptions(
+        rows=args.rows,
+        rate=args.rate,
+        batch=args.batch,
+        seed=args.seed,
+        keep_up=args.keep_up,
+        sink_timeout=args.sink_timeout,
+        job_timeout=args.job_timeout,
+    )

@@ -1,0 +1,238 @@
+"""The stages of `python -m devstack run`, in order, each timed.
+
+stack -> seed -> post batch -> sink -> batch job -> post stream -> stream job -> reconcile -> report
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+from rich.console import Console
+from rich.progress import Progress
+
+from contracts.names import TABLES, Names
+from contracts.records import SPECS
+from devstack import reconcile, report
+from devstack.run import kinesis, stack
+from devstack.run.answers import print_answers
+from devstack.run.cleaned import cleaned_counts
+from devstack.run.jobs import run_job
+from devstack.run.options import RunOptions
+from devstack.run.rundir import new_run_dir
+from devstack.run.sink import Offsets, SinkReader, end_offsets, key_counts, wait_landed
+from devstack.run.source import source_facts
+from devstack.run.stages import Stages
+from emulator.post import post_events
+from emulator.source import seed
+from emulator.summary import Summary
+from emulator.wire import Mode
+
+
+class RunError(RuntimeError):
+    """A stage could not complete; the message is one line for the user."""
+
+
+@dataclass
+class Run:
+    opts: RunOptions
+    console: Console
+    run_dir: Path
+    names: Names
+    env: dict[str, str] = field(default_factory=dict)
+    stages: Stages = field(init=False)
+    posted: dict[str, dict[str, Summary]] = field(default_factory=dict)
+    landed: dict[str, dict[str, list[bytes]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.stages = Stages(self.console)
+
+    @property
+    def run_id(self) -> str:
+        return self.run_dir.name
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.run_dir / 'source.db'}"
+
+    def uri(self, *parts: str) -> str:
+        return self.run_dir.joinpath(*parts).resolve().as_uri()
+
+
+def run(opts: RunOptions, console: Console) -> int:
+    """The whole pipeline; 0 when the reconciliation is exact, 1 when it is not."""
+    r = Run(opts, console, new_run_dir(), Names.from_env())
+    console.print(f"run folder: {r.run_dir}")
+    started = False
+    try:
+        with r.stages.stage("stack", "install what is missing and start the local stack"):
+            r.env, started = stack.ensure_up(console)
+            os.environ.update(r.env)  # boto3, Kafka clients and the jobs read the same settings
+        with r.stages.stage("seed", f"source database with {opts.rows:,} rows per table"):
+            result = seed(r.db_url, opts.rows, opts.seed)
+            console.print(f"seeded {r.run_dir / 'source.db'} in {result.seconds:.1f} s")
+        _batch_path(r)
+        _stream_path(r)
+        with r.stages.stage("reconcile", "posted = landed = cleaned, per table and path"):
+            summary = _reconcile(r)
+        with r.stages.stage("report", "HTML report with charts"):
+            summary["timings"] = r.stages.timings
+            report_path = report.write_report(r.run_dir, summary)
+        return _finish(r, summary, report_path)
+    finally:
+        if started and not opts.keep_up:
+            console.rule("stopping the stack this run started (KEEP_UP=1 leaves it up)")
+            stack.down(console)
+
+
+def _batch_path(r: Run) -> None:
+    topics = r.names.topics
+    bootstrap = r.env["KAFKA_BOOTSTRAP"]
+    with r.stages.stage("post batch", "every event through API Gateway -> REST proxy -> Kafka"):
+        base = end_offsets(bootstrap, topics)
+        r.posted["batch"] = _post(r, "batch")
+        target = end_offsets(bootstrap, topics)
+    reader = SinkReader(boto3.client("s3"), r.names.bucket)
+    with r.stages.stage("sink", "wait until the S3 sink landed every record"):
+        _wait_sink(r, reader, topics, base, target)
+        lines = reader.run_records(topics, base, target)
+        r.landed["batch"] = {r.names.table_of_topic(t): v for t, v in lines.items()}
+        copied = reader.snapshot(topics, base, target, f"runs/{r.run_id}")
+        r.console.print(
+            f"{sum(map(len, lines.values())):,} records landed; this run's {copied} objects "
+            f"copied to s3://{r.names.bucket}/runs/{r.run_id}/ for the batch job"
+        )
+    with r.stages.stage("batch job", "Spark: S3 JSON -> clean -> Delta -> nine answers"):
+        cmd = [
+            sys.executable, "-m", "jobs.batch",
+            "--input", f"s3a://{r.names.bucket}/runs/{r.run_id}",
+            "--output", r.uri("tables", "batch"),
+            "--results", str(r.run_dir / "results"),
+        ]  # fmt: skip
+        run_job(
+            cmd, r.run_dir / "logs" / "batch_job.log", r.opts.job_timeout, r.console, "batch job"
+        )
+
+
+def _wait_sink(
+    r: Run, reader: SinkReader, topics: list[str], base: Offsets, target: Offsets
+) -> None:
+    last = [0.0]
+
+    def progress(done: int, want: int) -> None:
+        if time.monotonic() - last[0] > 5 or done >= want:
+            last[0] = time.monotonic()
+            r.console.print(f"  sink landed {done:,} of {want:,} records")
+
+    try:
+        wait_landed(reader, topics, base, target, r.opts.sink_timeout, progress)
+    except TimeoutError as exc:
+        raise RunError(f"{exc}; see {stack.log_path('s3_sink')}") from None
+
+
+def _stream_path(r: Run) -> None:
+    client = boto3.client("kinesis")
+    streams = r.names.streams
+    with r.stages.stage("post stream", "every event through API Gateway -> Kinesis"):
+        base = kinesis.positions(client, streams)
+        # The job starts from this instant: earlier runs' records stay out of this run's tables.
+        start = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        r.posted["stream"] = _post(r, "stream")
+    with r.stages.stage("stream job", "Spark Structured Streaming, availableNow: Kinesis -> Delta"):
+        cmd = [
+            sys.executable, "-m", "jobs.streaming",
+            "--streams", ",".join(TABLES),
+            "--output", r.uri("tables", "stream"),
+            "--checkpoints", r.uri("checkpoints"),
+            "--trigger", "available-now",
+            "--initial-position", "at_timestamp",
+            "--initial-timestamp", start.isoformat(timespec="milliseconds"),
+        ]  # fmt: skip
+        run_job(
+            cmd,
+            r.run_dir / "logs" / "stream_job.log",
+            r.opts.job_timeout,
+            r.console,
+            "streaming job",
+        )
+    records = kinesis.records_after(client, streams, base)
+    r.landed["stream"] = {r.names.table_of_stream(s): v for s, v in records.items()}
+
+
+def _post(r: Run, mode: Mode) -> dict[str, Summary]:
+    with Progress(console=r.console, transient=True) as bar:
+        tasks = {t: bar.add_task(f"{mode} {t}", total=r.opts.rows) for t in TABLES}
+
+        def on_progress(table: str, n: int) -> None:
+            bar.advance(tasks[table], n)
+
+        summaries = post_events(
+            mode,
+            r.env["API_URL"],
+            db_url=r.db_url,
+            rate=r.opts.rate,
+            batch_size=r.opts.batch,
+            api_key=r.env.get("API_KEY") or None,
+            pipeline_id=r.names.pipeline_id,
+            workers=r.opts.workers,
+            retries=12,
+            max_backoff=5.0,
+            on_progress=on_progress,
+            log=lambda line: r.console.print(line, markup=False, highlight=False),
+        )
+    for s in summaries.values():
+        r.console.print(
+            f"  {mode} {s.table}: {s.acknowledged:,} of {s.total:,} acknowledged, "
+            f"{s.failed:,} failed, {s.records_per_s:,.0f} records/s"
+        )
+    return summaries
+
+
+def _reconcile(r: Run) -> dict[str, Any]:
+    facts = {t: source_facts(r.db_url, t, r.opts.rows) for t in TABLES}
+    rows: dict[str, dict[str, reconcile.Row]] = {}
+    for path in ("batch", "stream"):
+        rows[path] = {}
+        for t in TABLES:
+            keys, nulls = cleaned_counts(str(r.run_dir / "tables" / path / r.names.table(t)), t)
+            counts = reconcile.TableCounts(
+                posted=r.posted[path][t].sent,
+                acknowledged=r.posted[path][t].acknowledged,
+                landed_keys=key_counts(r.landed[path][t], SPECS[t].event_key),
+                cleaned_keys=keys,
+                rows_with_nulls=nulls,
+            )
+            rows[path][t] = reconcile.reconcile_table(path, t, counts, facts[t])
+    summary = reconcile.summarize(rows)
+    summary.update(
+        run=r.run_id,
+        rows=r.opts.rows,
+        pipeline_id=r.names.pipeline_id,
+        options=asdict(r.opts),
+    )
+    return summary
+
+
+def _finish(r: Run, summary: dict[str, Any], report_path: Path) -> int:
+    summary["timings"] = r.stages.timings
+    path = r.run_dir / "reconciliation.json"
+    path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    r.console.rule("[bold]results")
+    print_answers(r.run_dir / "results", r.console)
+    reconcile.print_table(summary, r.console)
+    r.stages.print_table()
+    problems = reconcile.verify(summary)
+    r.console.print(f"reconciliation: {path}")
+    r.console.print(f"report: {report_path}")
+    if problems:
+        r.console.print(f"[red]the reconciliation does not add up ({len(problems)} problems)[/red]")
+        return 1
+    return 0
+

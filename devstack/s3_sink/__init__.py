@@ -1,0 +1,1 @@
+"""S3 sink: Confluent S3 sink connector semantics (JsonFormat, DefaultPartitioner), DESIGN §6."""

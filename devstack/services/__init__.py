@@ -1,0 +1,1 @@
+"""One launcher per local service: how to install, start and health-check it."""

@@ -1,0 +1,118 @@
+"""Bring the whole local stack up or down, in dependency order."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import socket
+import time
+from collections.abc import Iterator
+
+from devstack import proc, resources
+from devstack.config import HOST, Settings, StackError
+from devstack.services.base import Progress, Service
+from devstack.services.kafka import Kafka
+from devstack.services.localstack import LocalStack
+from devstack.services.rest_proxy import RestProxy
+from devstack.services.s3_sink import S3Sink
+
+
+def services(settings: Settings) -> list[Service]:
+    """Every service, in start order (stop in reverse)."""
+    return [LocalStack(settings), Kafka(settings), RestProxy(settings), S3Sink(settings)]
+
+
+@contextlib.contextmanager
+def locked(settings: Settings) -> Iterator[None]:
+    """One `up`/`down`/`install` at a time per state folder (several users share one stack)."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    with (settings.home / "stack.lock").open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
+
+def install(settings: Settings, progress: Progress) -> None:
+    for service in services(settings):
+        service.install(progress)
+
+
+def up(settings: Settings, progress: Progress) -> resources.Api:
+    started = time.monotonic()
+    localstack, kafka, rest_proxy, sink = services(settings)
+    for service in (localstack, kafka, rest_proxy, sink):
+        service.install(progress)
+    # LocalStack and Kafka boot in parallel; the rest need them.
+    launched = [s for s in (localstack, kafka) if _start(s, progress)]
+    for service in (localstack, kafka):
+        _wait(service, settings, progress, service in launched)
+    progress("ensuring bucket, topics, streams, role and REST API")
+    _ensure_resources(settings, progress)
+    for service in (rest_proxy, sink):
+        fresh = _start(service, progress)
+        _wait(service, settings, progress, fresh)
+    api, action = resources.ensure_api(settings)
+    progress(f"REST API {api.id} {action}, stage dev")
+    progress(f"stack up in {time.monotonic() - started:.1f}s")
+    return api
+
+
+def down(settings: Settings, progress: Progress) -> int:
+    stopped = 0
+    for service in reversed(services(settings)):
+        if proc.stop(service.pidfile):
+            progress(f"stopped {service.name}")
+            stopped += 1
+    if not stopped:
+        progress("nothing of ours was running")
+    return stopped
+
+
+def _start(service: Service, progress: Progress) -> bool:
+    """Launch unless our process already runs. True if launched now."""
+    if proc.alive(service.pidfile):
+        return False
+    for port in service.ports:
+        if _port_busy(port):
+            raise StackError(
+                f"{service.name}: port {port} is in use by a process devstack did not start; "
+                "stop it or free the port"
+            )
+    service.prepare(progress)
+    progress(f"starting {service.name}")
+    proc.launch(
+        service.command(),
+        pidfile=service.pidfile,
+        log=service.log,
+        env=service.env(),
+        cwd=service.settings.home,
+    )
+    return True
+
+
+def _wait(service: Service, settings: Settings, progress: Progress, fresh: bool) -> None:
+    waited = proc.wait_healthy(
+        service.name,
+        service.healthy,
+        timeout=settings.timeout,
+        pidfile=service.pidfile,
+        log=service.log,
+    )
+    state = f"healthy after {waited:.1f}s" if fresh else "already running"
+    progress(f"{service.name} {state} ({service.address})")
+
+
+def _ensure_resources(settings: Settings, progress: Progress) -> None:
+    if resources.ensure_bucket(settings):
+        progress(f"created bucket {settings.names.bucket}")
+    for topic in resources.ensure_topics(settings):
+        progress(f"created topic {topic} ({settings.partitions} partitions)")
+    if resources.ensure_kinesis_role(settings):
+        progress("created IAM role for the Kinesis integrations")
+    for stream in resources.ensure_streams(settings):
+        progress(f"created stream {stream} ({settings.shards} shard(s))")
+
+
+def _port_busy(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((HOST, port)) == 0

@@ -1,0 +1,74 @@
+"""Spark schemas of the three tables: as they arrive (from contracts.records) and once cleaned.
+
+Explicit schemas, never inference: inference costs a pass over the data and guesses differently
+from one file to the next.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql.types import (
+    ArrayType,
+    DataType,
+    DoubleType,
+    IntegerType,
+    LongType,
+    StringType,
+    StructField,
+    StructType,
+    TimestampType,
+)
+
+from contracts.records import SPECS, FieldType, RecordSpec
+
+# Datetimes travel as "YYYY-MM-DD HH:MM:SS" text; cleaning parses them (try_to_timestamp), so a
+# malformed one becomes null instead of failing the read.
+_WIRE_TYPES: dict[FieldType, DataType] = {
+    "int": IntegerType(),
+    "string": StringType(),
+    "double": DoubleType(),
+    "datetime": StringType(),
+}
+
+
+def wire_schema(spec: RecordSpec) -> StructType:
+    """The schema of one record on the wire (JSON), in the spec's field order."""
+    return StructType([StructField(f.name, _WIRE_TYPES[f.type], True) for f in spec.fields])
+
+
+WIRE_SCHEMAS: dict[str, StructType] = {table: wire_schema(spec) for table, spec in SPECS.items()}
+"""Wire schema per table name (pin, geo, user)."""
+
+# What the cleaning produces (DESIGN section 7); also the schema of the Delta tables.
+CLEAN_SCHEMAS: dict[str, StructType] = {
+    "pin": StructType(
+        [
+            StructField("ind", IntegerType()),
+            StructField("unique_id", StringType()),
+            StructField("title", StringType()),
+            StructField("description", StringType()),
+            StructField("follower_count", LongType()),
+            StructField("poster_name", StringType()),
+            StructField("tag_list", StringType()),
+            StructField("is_image_or_video", StringType()),
+            StructField("image_src", StringType()),
+            StructField("save_location", StringType()),
+            StructField("category", StringType()),
+        ]
+    ),
+    "geo": StructType(
+        [
+            StructField("ind", IntegerType()),
+            StructField("country", StringType()),
+            StructField("coordinates", ArrayType(DoubleType())),
+            StructField("timestamp", TimestampType()),
+        ]
+    ),
+    "user": StructType(
+        [
+            StructField("ind", IntegerType()),
+            StructField("user_name", StringType()),
+            StructField("age", IntegerType()),
+            StructField("date_joined", TimestampType()),
+        ]
+    ),
+}

@@ -1,0 +1,270 @@
+# The pipeline's REST API: its body is contracts/openapi.yaml rendered with templatefile, the same
+# file the local stack imports. /{proxy+} goes through a VPC link to the REST proxy's NLB; the
+# /streams routes call Kinesis with a role limited to the pipeline's streams.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  arn_tail   = "${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}"
+  access_log = "/apigateway/${var.name}/${var.stage_name}/access"
+
+  body = templatefile(var.openapi_template_path, {
+    aws_region       = data.aws_region.current.region
+    rest_proxy_uri   = var.rest_proxy_uri
+    connection_type  = "VPC_LINK"
+    vpc_link_id      = aws_api_gateway_vpc_link.this.id
+    kinesis_role_arn = aws_iam_role.kinesis.arn
+  })
+}
+
+# ---- private integration -------------------------------------------------------------------
+
+resource "aws_api_gateway_vpc_link" "this" {
+  name        = "${var.name}-rest-proxy"
+  description = "API Gateway to the Kafka REST proxy's internal NLB"
+  target_arns = [var.nlb_arn]
+}
+
+# ---- Kinesis integration role --------------------------------------------------------------
+
+data "aws_iam_policy_document" "kinesis_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["apigateway.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "kinesis" {
+  name               = "${var.name}-kinesis"
+  assume_role_policy = data.aws_iam_policy_document.kinesis_assume.json
+}
+
+data "aws_iam_policy_document" "kinesis" {
+  statement {
+    sid = "PipelineStreams"
+    actions = [
+      "kinesis:PutRecord",
+      "kinesis:PutRecords",
+      "kinesis:DescribeStream",
+      "kinesis:DescribeStreamSummary",
+      "kinesis:CreateStream",
+      "kinesis:DeleteStream",
+    ]
+    resources = values(var.stream_arns)
+  }
+
+  # ListStreams (GET /streams) is an account-level action: IAM accepts no resource but "*".
+  statement {
+    sid       = "ListStreams"
+    actions   = ["kinesis:ListStreams"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "EncryptRecords"
+    actions   = ["kms:GenerateDataKey"]
+    resources = [var.streams_kms_key_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "kinesis" {
+  name   = "pipeline-streams"
+  role   = aws_iam_role.kinesis.id
+  policy = data.aws_iam_policy_document.kinesis.json
+}
+
+# ---- API, deployment, stage ----------------------------------------------------------------
+
+resource "aws_api_gateway_rest_api" "this" {
+  name        = var.name
+  description = "Pinterest pipeline ingestion API (Kafka REST proxy and Kinesis)"
+  body        = local.body
+
+  endpoint_configuration {
+    types = ["REGIONAL"]
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_api_gateway_deployment" "this" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+
+  # Redeploy whenever the rendered API description changes.
+  triggers = {
+    body = sha256(local.body)
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_kms_key" "logs" {
+  description         = "API Gateway ${var.name} access logs"
+  enable_key_rotation = true
+  policy              = data.aws_iam_policy_document.logs_key_policy.json
+}
+
+data "aws_iam_policy_document" "logs_key_policy" {
+  #checkov:skip=CKV_AWS_109:key policy: "*" is this key, and the account root must keep control of it
+  #checkov:skip=CKV_AWS_111:key policy: "*" is this key, and the account root must keep control of it
+  #checkov:skip=CKV_AWS_356:key policy: in a key policy the resource "*" means this key only
+  statement {
+    sid       = "AccountAdministers"
+    actions   = ["kms:*"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "AccessLogGroupUsesKey"
+    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${data.aws_region.current.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = ["arn:${data.aws_partition.current.partition}:logs:${local.arn_tail}:log-group:${local.access_log}"]
+    }
+  }
+}
+
+resource "aws_cloudwatch_log_group" "access" {
+  name              = local.access_log
+  retention_in_days = var.log_retention_days
+  kms_key_id        = aws_kms_key.logs.arn
+}
+
+resource "aws_api_gateway_stage" "this" {
+  #checkov:skip=CKV_AWS_120:responses are not cacheable: every route writes (POST/PUT) or must be fresh
+  #checkov:skip=CKV2_AWS_29:WAF costs more than this pipeline; every route needs an API key and the usage plan throttles it
+  #checkov:skip=CKV2_AWS_51:the backends are private (VPC link) or AWS APIs; client certificates guard public HTTP backends
+  rest_api_id          = aws_api_gateway_rest_api.this.id
+  deployment_id        = aws_api_gateway_deployment.this.id
+  stage_name           = var.stage_name
+  xray_tracing_enabled = true
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.access.arn
+    format = jsonencode({
+      requestId          = "$context.requestId"
+      ip                 = "$context.identity.sourceIp"
+      apiKeyId           = "$context.identity.apiKeyId"
+      requestTime        = "$context.requestTime"
+      httpMethod         = "$context.httpMethod"
+      resourcePath       = "$context.resourcePath"
+      status             = "$context.status"
+      responseLength     = "$context.responseLength"
+      integrationStatus  = "$context.integration.status"
+      integrationLatency = "$context.integration.latency"
+      errorMessage       = "$context.error.message"
+    })
+  }
+
+  depends_on = [aws_api_gateway_account.this]
+}
+
+resource "aws_api_gateway_method_settings" "all" {
+  #checkov:skip=CKV_AWS_225:responses are not cacheable: every route writes (POST/PUT) or must be fresh
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  stage_name  = aws_api_gateway_stage.this.stage_name
+  method_path = "*/*"
+
+  settings {
+    metrics_enabled    = true
+    logging_level      = "ERROR"
+    data_trace_enabled = false
+  }
+}
+
+# ---- account-wide CloudWatch role (needed for stage logging) --------------------------------
+
+data "aws_iam_policy_document" "cloudwatch_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["apigateway.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "cloudwatch" {
+  count              = var.manage_account_logging_role ? 1 : 0
+  name               = "${var.name}-apigateway-cloudwatch"
+  assume_role_policy = data.aws_iam_policy_document.cloudwatch_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "cloudwatch" {
+  count      = var.manage_account_logging_role ? 1 : 0
+  role       = aws_iam_role.cloudwatch[0].name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+}
+
+resource "aws_api_gateway_account" "this" {
+  count               = var.manage_account_logging_role ? 1 : 0
+  cloudwatch_role_arn = aws_iam_role.cloudwatch[0].arn
+
+  depends_on = [aws_iam_role_policy_attachment.cloudwatch]
+}
+
+# ---- API key and usage plan ----------------------------------------------------------------
+
+resource "aws_api_gateway_api_key" "this" {
+  name        = "${var.name}-key"
+  description = "Key of the pipeline's emulators (header x-api-key)"
+}
+
+resource "aws_api_gateway_usage_plan" "this" {
+  name = "${var.name}-plan"
+
+  api_stages {
+    api_id = aws_api_gateway_rest_api.this.id
+    stage  = aws_api_gateway_stage.this.stage_name
+  }
+
+  throttle_settings {
+    rate_limit  = var.throttle_rate_limit
+    burst_limit = var.throttle_burst_limit
+  }
+
+  dynamic "quota_settings" {
+    for_each = var.quota_per_day > 0 ? [var.quota_per_day] : []
+
+    content {
+      limit  = quota_settings.value
+      period = "DAY"
+    }
+  }
+}
+
+resource "aws_api_gateway_usage_plan_key" "this" {
+  key_id        = aws_api_gateway_api_key.this.id
+  key_type      = "API_KEY"
+  usage_plan_id = aws_api_gateway_usage_plan.this.id
+}

@@ -1,0 +1,100 @@
+variable "name" {
+  type        = string
+  description = "Name of the REST API (also the prefix of its roles, key and usage plan)."
+}
+
+variable "openapi_template_path" {
+  type        = string
+  description = "Path of contracts/openapi.yaml, the API description rendered with templatefile (the same file the local stack imports)."
+
+  validation {
+    condition     = fileexists(var.openapi_template_path)
+    error_message = "openapi_template_path must name an existing file (contracts/openapi.yaml)."
+  }
+}
+
+variable "stage_name" {
+  type        = string
+  description = "Name of the deployed stage (contracts.names.API_STAGE, dev)."
+  default     = "dev"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]{1,128}$", var.stage_name))
+    error_message = "stage_name must be 1-128 letters, digits, '-' or '_'."
+  }
+}
+
+variable "rest_proxy_uri" {
+  type        = string
+  description = "Base URL of the Kafka REST proxy as the VPC link reaches it (http://<internal NLB>:8082), no trailing slash."
+
+  validation {
+    condition     = can(regex("^https?://[^/]+$", var.rest_proxy_uri))
+    error_message = "rest_proxy_uri must be http(s)://host[:port] with no path and no trailing slash."
+  }
+}
+
+variable "nlb_arn" {
+  type        = string
+  description = "ARN of the internal Network Load Balancer in front of the REST proxy (the VPC link target)."
+}
+
+variable "stream_arns" {
+  type        = map(string)
+  description = "Kinesis stream ARN per table: the only streams the API's Kinesis role may touch."
+}
+
+variable "streams_kms_key_arn" {
+  type        = string
+  description = "ARN of the streams' KMS key (PutRecord on an encrypted stream needs kms:GenerateDataKey)."
+}
+
+variable "throttle_rate_limit" {
+  type        = number
+  description = "Steady-state requests per second allowed for the API key (usage plan)."
+  default     = 200
+
+  validation {
+    condition     = var.throttle_rate_limit > 0
+    error_message = "throttle_rate_limit must be positive."
+  }
+}
+
+variable "throttle_burst_limit" {
+  type        = number
+  description = "Burst of requests allowed for the API key (usage plan)."
+  default     = 400
+
+  validation {
+    condition     = var.throttle_burst_limit > 0
+    error_message = "throttle_burst_limit must be positive."
+  }
+}
+
+variable "quota_per_day" {
+  type        = number
+  description = "Requests per day allowed for the API key; 0 means no quota."
+  default     = 0
+
+  validation {
+    condition     = var.quota_per_day >= 0
+    error_message = "quota_per_day must be 0 (no quota) or positive."
+  }
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Retention of the stage's access logs in CloudWatch, in days."
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a retention period CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, ..., 365, ...)."
+  }
+}
+
+variable "manage_account_logging_role" {
+  type        = bool
+  description = "Set the region-wide API Gateway CloudWatch role (aws_api_gateway_account); turn off if the account already manages it elsewhere."
+  default     = true
+}

@@ -1,0 +1,254 @@
+# MSK Connect runs the Confluent S3 sink (the seed's <id>-plugin and <id>-connector): it consumes
+# the pipeline's topics with IAM authentication and writes JSON objects to the data bucket.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  arn_tail   = "${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}"
+  log_group  = "/msk-connect/${var.connector_name}"
+  topic_arns = [for t in values(var.topics) : "${var.topic_arn_prefix}/${t}"]
+
+  # DESIGN section 6: JSON lines under topics/<topic>/partition=<p>/<topic>+<p>+<offset>.json.
+  connector_configuration = {
+    "connector.class"                = "io.confluent.connect.s3.S3SinkConnector"
+    "tasks.max"                      = tostring(var.tasks_max)
+    "topics.regex"                   = var.topics_regex
+    "s3.region"                      = data.aws_region.current.region
+    "s3.bucket.name"                 = var.bucket
+    "topics.dir"                     = "topics"
+    "flush.size"                     = tostring(var.flush_size)
+    "rotate.schedule.interval.ms"    = tostring(var.rotate_schedule_interval_ms)
+    "timezone"                       = "UTC"
+    "storage.class"                  = "io.confluent.connect.s3.storage.S3Storage"
+    "format.class"                   = "io.confluent.connect.s3.format.json.JsonFormat"
+    "partitioner.class"              = "io.confluent.connect.storage.partitioner.DefaultPartitioner"
+    "schema.compatibility"           = "NONE"
+    "key.converter"                  = "org.apache.kafka.connect.storage.StringConverter"
+    "value.converter"                = "org.apache.kafka.connect.json.JsonConverter"
+    "value.converter.schemas.enable" = "false"
+  }
+}
+
+# ---- plugin --------------------------------------------------------------------------------
+
+resource "aws_s3_object" "plugin" {
+  bucket      = var.bucket
+  key         = "plugins/${basename(var.plugin_zip_path)}"
+  source      = var.plugin_zip_path
+  source_hash = filemd5(var.plugin_zip_path)
+  kms_key_id  = var.bucket_kms_key_arn
+}
+
+# Custom plugins are immutable: a new zip (a new object version) replaces the plugin, and with it
+# the connector.
+resource "aws_mskconnect_custom_plugin" "s3_sink" {
+  name         = var.plugin_name
+  content_type = "ZIP"
+
+  location {
+    s3 {
+      bucket_arn     = var.bucket_arn
+      file_key       = aws_s3_object.plugin.key
+      object_version = aws_s3_object.plugin.version_id
+    }
+  }
+}
+
+# ---- execution role ------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["kafkaconnect.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${data.aws_partition.current.partition}:kafkaconnect:${local.arn_tail}:connector/${var.connector_name}/*"]
+    }
+  }
+}
+
+resource "aws_iam_role" "connector" {
+  name               = "${var.connector_name}-execution"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+data "aws_iam_policy_document" "connector" {
+  statement {
+    sid       = "ConnectToCluster"
+    actions   = ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster"]
+    resources = [var.cluster_arn]
+  }
+
+  statement {
+    sid       = "ReadPipelineTopics"
+    actions   = ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"]
+    resources = local.topic_arns
+  }
+
+  # MSK Connect keeps its own state in topics named __amazon_msk_connect_*.
+  statement {
+    sid       = "ConnectInternalTopics"
+    actions   = ["kafka-cluster:CreateTopic", "kafka-cluster:DescribeTopic", "kafka-cluster:ReadData", "kafka-cluster:WriteData"]
+    resources = ["${var.topic_arn_prefix}/__amazon_msk_connect_*"]
+  }
+
+  statement {
+    sid     = "ConsumerGroups"
+    actions = ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"]
+    resources = [
+      "${var.group_arn_prefix}/connect-${var.connector_name}",
+      "${var.group_arn_prefix}/__amazon_msk_connect_*",
+    ]
+  }
+
+  statement {
+    sid       = "ListDataBucket"
+    actions   = ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
+    resources = [var.bucket_arn]
+  }
+
+  statement {
+    sid       = "WriteSinkObjects"
+    actions   = ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+    resources = ["${var.bucket_arn}/topics/*"]
+  }
+
+  statement {
+    sid       = "EncryptSinkObjects"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [var.bucket_kms_key_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "connector" {
+  name   = "s3-sink"
+  role   = aws_iam_role.connector.id
+  policy = data.aws_iam_policy_document.connector.json
+}
+
+# ---- logs ----------------------------------------------------------------------------------
+
+resource "aws_kms_key" "logs" {
+  description         = "MSK Connect ${var.connector_name} worker logs"
+  enable_key_rotation = true
+  policy              = data.aws_iam_policy_document.logs_key_policy.json
+}
+
+data "aws_iam_policy_document" "logs_key_policy" {
+  #checkov:skip=CKV_AWS_109:key policy: "*" is this key, and the account root must keep control of it
+  #checkov:skip=CKV_AWS_111:key policy: "*" is this key, and the account root must keep control of it
+  #checkov:skip=CKV_AWS_356:key policy: in a key policy the resource "*" means this key only
+  statement {
+    sid       = "AccountAdministers"
+    actions   = ["kms:*"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "WorkerLogGroupUsesKey"
+    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${data.aws_region.current.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = ["arn:${data.aws_partition.current.partition}:logs:${local.arn_tail}:log-group:${local.log_group}"]
+    }
+  }
+}
+
+resource "aws_cloudwatch_log_group" "workers" {
+  name              = local.log_group
+  retention_in_days = var.log_retention_days
+  kms_key_id        = aws_kms_key.logs.arn
+}
+
+# ---- connector -----------------------------------------------------------------------------
+
+# In-place connector updates are unreliable, so any change of what the connector does replaces it.
+resource "terraform_data" "connector_config" {
+  input = sha256(jsonencode({
+    configuration = local.connector_configuration
+    version       = var.kafkaconnect_version
+    capacity      = [var.mcu_count, var.worker_count]
+  }))
+}
+
+resource "aws_mskconnect_connector" "s3_sink" {
+  name                       = var.connector_name
+  kafkaconnect_version       = var.kafkaconnect_version
+  connector_configuration    = local.connector_configuration
+  service_execution_role_arn = aws_iam_role.connector.arn
+
+  capacity {
+    provisioned_capacity {
+      mcu_count    = var.mcu_count
+      worker_count = var.worker_count
+    }
+  }
+
+  kafka_cluster {
+    apache_kafka_cluster {
+      bootstrap_servers = var.bootstrap_brokers
+
+      vpc {
+        security_groups = [var.client_security_group_id]
+        subnets         = var.subnet_ids
+      }
+    }
+  }
+
+  kafka_cluster_client_authentication {
+    authentication_type = "IAM"
+  }
+
+  kafka_cluster_encryption_in_transit {
+    encryption_type = "TLS"
+  }
+
+  plugin {
+    custom_plugin {
+      arn      = aws_mskconnect_custom_plugin.s3_sink.arn
+      revision = aws_mskconnect_custom_plugin.s3_sink.latest_revision
+    }
+  }
+
+  log_delivery {
+    worker_log_delivery {
+      cloudwatch_logs {
+        enabled   = true
+        log_group = aws_cloudwatch_log_group.workers.name
+      }
+    }
+  }
+
+  depends_on = [aws_iam_role_policy.connector]
+
+  lifecycle {
+    replace_triggered_by = [terraform_data.connector_config]
+  }
+}

@@ -1,0 +1,14 @@
+output "bucket" {
+  description = "Name of the data bucket."
+  value       = aws_s3_bucket.data.id
+}
+
+output "bucket_arn" {
+  description = "ARN of the data bucket."
+  value       = aws_s3_bucket.data.arn
+}
+
+output "kms_key_arn" {
+  description = "ARN of the KMS key that encrypts the bucket's objects (writers need kms:GenerateDataKey, readers kms:Decrypt)."
+  value       = aws_kms_key.data.arn
+}

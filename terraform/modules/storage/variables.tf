@@ -1,0 +1,38 @@
+variable "bucket" {
+  type        = string
+  description = "Name of the data bucket (user-<id>-bucket, from the names module)."
+}
+
+variable "force_destroy" {
+  type        = bool
+  description = "Let `terraform destroy` delete the bucket even when it still holds objects."
+  default     = false
+}
+
+variable "noncurrent_version_days" {
+  type        = number
+  description = "Days a replaced or deleted object version is kept before it expires."
+  default     = 30
+
+  validation {
+    condition     = var.noncurrent_version_days >= 1
+    error_message = "noncurrent_version_days must be at least 1."
+  }
+}
+
+variable "reader_principal_arns" {
+  type        = list(string)
+  description = "IAM role ARNs (for example the Databricks instance profile role) allowed to read the bucket and decrypt its objects."
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.reader_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", a))])
+    error_message = "reader_principal_arns must hold IAM role ARNs (arn:aws:iam::<account>:role/...)."
+  }
+}
+
+variable "access_log_bucket" {
+  type        = string
+  description = "Existing bucket that receives S3 server access logs of the data bucket; empty disables access logging."
+  default     = ""
+}

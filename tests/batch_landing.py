@@ -1,0 +1,77 @@
+"""Sink-layout input for the batch job, made from the emulator's generator (tests and bench).
+
+Writes what the S3 sink would land after the emulator posted `events` events:
+<root>/topics/<topic>/partition=<p>/<topic>+<p>+<start offset>.json, JSON lines in wire form.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from contracts.names import TABLES, Names, sink_key
+from contracts.records import SPECS, dumps, to_wire
+from emulator.generate import Generator, as_dicts
+
+CHUNK = 20_000
+
+
+def write_landed(
+    root: Path,
+    names: Names,
+    events: int,
+    *,
+    seed: int = 7,
+    partitions: int = 2,
+    per_file: int = 10_000,
+    duplicates: int = 0,
+) -> dict[str, int]:
+    """Write the files; returns the number of landed records per table (duplicates included).
+
+    Event i goes to partition i % partitions. `duplicates` re-delivers the first events of each
+    table once more at the end of partition 0, as an at-least-once pipeline may after a restart.
+    """
+    writers = {t: _Landing(root, names.topic(t), partitions, per_file) for t in TABLES}
+    generator = Generator(seed)
+    first: dict[str, list[str]] = {t: [] for t in TABLES}
+    done = 0
+    while done < events:
+        batch = generator.batch(min(CHUNK, events - done))
+        for table, rows in zip(TABLES, batch, strict=True):
+            lines = [dumps(to_wire(SPECS[table], row)) for row in as_dicts(table, rows)]
+            for i, line in enumerate(lines, start=done):
+                writers[table].add(i % partitions, line)
+            first[table].extend(lines[: max(0, duplicates - len(first[table]))])
+        done += len(batch[0])
+    for table in TABLES:
+        for line in first[table]:
+            writers[table].add(0, line)
+        writers[table].close()
+    return {t: events + len(first[t]) for t in TABLES}
+
+
+class _Landing:
+    """Buffers lines per partition and writes one object per `per_file` lines, like the sink."""
+
+    def __init__(self, root: Path, topic: str, partitions: int, per_file: int) -> None:
+        self.root, self.topic, self.per_file = root, topic, per_file
+        self.buffers: list[list[str]] = [[] for _ in range(partitions)]
+        self.offsets = [0] * partitions
+
+    def add(self, partition: int, line: str) -> None:
+        self.buffers[partition].append(line)
+        if len(self.buffers[partition]) >= self.per_file:
+            self._flush(partition)
+
+    def close(self) -> None:
+        for partition in range(len(self.buffers)):
+            self._flush(partition)
+
+    def _flush(self, partition: int) -> None:
+        lines = self.buffers[partition]
+        if not lines:
+            return
+        path = self.root / sink_key(self.topic, partition, self.offsets[partition])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        self.offsets[partition] += len(lines)
+        self.buffers[partition] = []

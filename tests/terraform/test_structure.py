@@ -1,0 +1,159 @@
+"""The shape every Terraform module must have (DESIGN section 9)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.terraform.hcl import (
+    MODULE_FILES,
+    MODULES,
+    MODULES_DIR,
+    TF_ROOT,
+    blocks,
+    config_dirs,
+    labelled,
+    parse,
+)
+
+EXPECTED_MODULES = {
+    "names",
+    "network",
+    "storage",
+    "msk",
+    "msk_connect",
+    "rest_proxy",
+    "api_gateway",
+    "kinesis",
+    "mwaa",
+}
+
+DIRS = config_dirs()
+DIR_IDS = [d.relative_to(TF_ROOT.parent).as_posix() for d in DIRS]
+
+
+def test_every_module_of_the_design_exists() -> None:
+    assert EXPECTED_MODULES <= set(MODULES), f"missing modules: {EXPECTED_MODULES - set(MODULES)}"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_module_has_the_five_files(module: str) -> None:
+    missing = [f for f in MODULE_FILES if not (MODULES_DIR / module / f).is_file()]
+    assert not missing, f"module {module} lacks {missing}"
+
+
+@pytest.mark.parametrize("directory", DIRS, ids=DIR_IDS)
+def test_every_variable_is_typed_and_described(directory) -> None:
+    variables = [(name, body) for _, b in blocks(directory, "variable") for name, body in b.items()]
+    assert variables, f"{directory} declares no variables"
+    for name, body in variables:
+        assert "type" in body, f"variable {name} in {directory} has no type"
+        description = body.get("description", "")
+        assert len(description.strip()) >= 10, f"variable {name} in {directory} has no description"
+
+
+@pytest.mark.parametrize("directory", DIRS, ids=DIR_IDS)
+def test_every_output_is_described(directory) -> None:
+    outputs = [(name, body) for _, b in blocks(directory, "output") for name, body in b.items()]
+    assert outputs, f"{directory} declares no outputs"
+    for name, body in outputs:
+        assert body.get("description", "").strip(), f"output {name} in {directory} has no description"
+
+
+@pytest.mark.parametrize("directory", DIRS, ids=DIR_IDS)
+def test_versions_pin_terraform_and_the_aws_provider(directory) -> None:
+    terraform = parse(directory / "versions.tf")["terraform"][0]
+    assert terraform.get("required_version", "").startswith(">="), directory
+    providers = terraform.get("required_providers", [{}])[0]
+    if directory.name == "names":
+        assert not providers, "the names module creates nothing and needs no provider"
+        return
+    assert providers["aws"]["source"] == "hashicorp/aws", directory
+
+
+@pytest.mark.parametrize("directory", DIRS, ids=DIR_IDS)
+def test_variables_are_declared_only_in_variables_tf(directory) -> None:
+    for path, _ in blocks(directory, "variable"):
+        assert path.name == "variables.tf", f"variable declared in {path}"
+    for path, _ in blocks(directory, "output"):
+        assert path.name == "outputs.tf", f"output declared in {path}"
+
+
+def test_root_composes_every_module() -> None:
+    used = {
+        body["source"].removeprefix("./modules/")
+        for _, b in blocks(TF_ROOT, "module")
+        for body in b.values()
+    }
+    assert used == set(MODULES)
+
+
+def test_root_outputs_what_users_need() -> None:
+    outputs = {name: body for _, b in blocks(TF_ROOT, "output") for name, body in b.items()}
+    for name in (
+        "api_invoke_url",
+        "api_key",
+        "data_bucket",
+        "topics",
+        "stream_names",
+        "msk_bootstrap_brokers_iam",
+        "mwaa_environment_name",
+        "mwaa_dag_bucket",
+    ):
+        assert name in outputs, f"root output {name} missing"
+    assert outputs["api_key"].get("sensitive") is True
+
+
+def test_root_ships_examples_for_tfvars_and_backend() -> None:
+    tfvars = (TF_ROOT / "terraform.tfvars.example").read_text()
+    assert "pipeline_id" in tfvars
+    backend = (TF_ROOT / "backend.tf.example").read_text()
+    # Fully commented: it must not configure a backend until a user copies it.
+    code = [ln for ln in backend.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    assert not code, f"backend.tf.example has live lines: {code}"
+    assert 'backend "s3"' in backend and "use_lockfile" in backend and "dynamodb_table" in backend
+
+
+def test_security_essentials() -> None:
+    """The few settings the issue names explicitly, checked where they live."""
+    msk = labelled(MODULES_DIR / "msk", "resource", "aws_msk_cluster")["this"]
+    auth = msk["client_authentication"][0]
+    assert auth["sasl"][0]["iam"] is True and auth["unauthenticated"] is False
+    transit = msk["encryption_info"][0]["encryption_in_transit"][0]
+    assert transit == {"client_broker": "TLS", "in_cluster": True}
+    assert "encryption_at_rest_kms_key_arn" in msk["encryption_info"][0]
+    assert msk["logging_info"][0]["broker_logs"][0]["cloudwatch_logs"][0]["enabled"] is True
+
+    host = labelled(MODULES_DIR / "rest_proxy", "resource", "aws_instance")["this"]
+    assert host["metadata_options"][0]["http_tokens"] == "required"
+    assert host["root_block_device"][0]["encrypted"] is True
+    assert host["associate_public_ip_address"] is False
+
+    mwaa = labelled(MODULES_DIR / "mwaa", "resource", "aws_mwaa_environment")["this"]
+    assert mwaa["webserver_access_mode"] == "PRIVATE_ONLY"
+    logs = mwaa["logging_configuration"][0]
+    assert len(logs) == 5 and all(v[0]["enabled"] is True for v in logs.values())
+
+    streams = labelled(MODULES_DIR / "kinesis", "resource", "aws_kinesis_stream")["this"]
+    assert streams["encryption_type"] == "KMS"
+
+    for module in ("storage", "mwaa"):
+        pab = labelled(MODULES_DIR / module, "resource", "aws_s3_bucket_public_access_block")
+        (block,) = pab.values()
+        assert all(block[k] is True for k in ("block_public_acls", "block_public_policy"))
+        assert all(block[k] is True for k in ("ignore_public_acls", "restrict_public_buckets"))
+        versioning = labelled(MODULES_DIR / module, "resource", "aws_s3_bucket_versioning")
+        (v,) = versioning.values()
+        assert v["versioning_configuration"][0]["status"] == "Enabled"
+
+
+def test_mwaa_airflow_version_matches_the_dag_tests() -> None:
+    """MWAA runs the Airflow version the DAG tests run (AIRFLOW_VERSION in the Makefile)."""
+    import re
+
+    makefile = (TF_ROOT.parent / "Makefile").read_text()
+    pinned = re.search(r"^AIRFLOW_VERSION\s*\?=\s*(\S+)", makefile, re.M)
+    assert pinned, "Makefile pins no AIRFLOW_VERSION"
+    root_vars = {n: b for _, blk in blocks(TF_ROOT, "variable") for n, b in blk.items()}
+    module_vars = {n: b for _, blk in blocks(MODULES_DIR / "mwaa", "variable") for n, b in blk.items()}
+    assert root_vars["mwaa_airflow_version"]["default"] == pinned.group(1)
+    assert module_vars["airflow_version"]["default"] == pinned.group(1)
