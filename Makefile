@@ -38,7 +38,7 @@ fmt: $(STAMP) ## format the code
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-test: lint test-dags test-unit ## everything CI runs: lint, unit, integration, e2e, terraform and DAG checks
+test: lint test-tf test-dags test-unit ## everything CI runs: lint, unit, integration, e2e, terraform and DAG checks
 
 test-unit: $(STAMP) ## unit tests (no services)
 	$(PY) -m pytest tests/unit -q
@@ -83,6 +83,83 @@ test-emulator: $(STAMP) ## only the emulator and contracts.names unit tests
 # ---- jobs: streaming -------------------------------------------------------
 
 # ---- terraform, docker-compose ---------------------------------------------
+# Deploy to AWS: make plan / apply / destroy (TF_VARS = the -var-file, default terraform/terraform.tfvars;
+# AUTO_APPROVE=1 skips the prompt). Offline checks: make tf-check (= test-tf, part of make test).
+# terraform comes from PATH; without it, OpenTofu is built from the Go module proxy into the cache.
+TOFU_VERSION    := 1.10.10
+TOFU            := $(abspath $(STATE))/cache/bin/tofu
+TF              ?= $(or $(shell command -v terraform 2>/dev/null),$(TOFU))
+TF_VARS         ?= terraform/terraform.tfvars
+TF_VAR_FILE      = $(if $(wildcard $(TF_VARS)),-var-file=$(abspath $(TF_VARS)))
+CHECKOV_VENV    := .venv-checkov
+CHECKOV_LOCK    := tests/terraform/checkov-lock.txt
+CHECKOV_STAMP   := $(CHECKOV_VENV)/.installed
+S3_SINK_VERSION := 10.5.23
+S3_SINK_ZIP     := $(STATE)/cache/confluentinc-kafka-connect-s3-$(S3_SINK_VERSION).zip
+MSK_IAM_AUTH_VERSION := 2.3.2
+MSK_IAM_JAR     := $(STATE)/cache/terraform/aws-msk-iam-auth-$(MSK_IAM_AUTH_VERSION).jar
+export TF_VAR_s3_sink_plugin_zip ?= $(abspath $(S3_SINK_ZIP))
+
+.PHONY: plan apply destroy tf-tools tf-check test-tf s3-sink-plugin checkov-lock
+
+$(TOFU):
+	@mkdir -p $(@D) $(STATE)/cache/tofu-build
+	@echo "building OpenTofu $(TOFU_VERSION) from the Go module proxy (no terraform on PATH)"
+	cd $(STATE)/cache && src=$$(go mod download -json github.com/opentofu/opentofu@v$(TOFU_VERSION) \
+		| sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p') \
+		&& rm -rf tofu-build && cp -r "$$src" tofu-build && chmod -R u+w tofu-build
+	cd $(STATE)/cache/tofu-build && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -o $(TOFU) ./cmd/tofu
+	rm -rf $(STATE)/cache/tofu-build
+
+$(CHECKOV_STAMP): $(CHECKOV_LOCK)
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON_BOOT) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r $(CHECKOV_LOCK)
+	@touch $@
+
+checkov-lock: ## re-resolve tests/terraform/checkov-lock.txt (newest checkov)
+	rm -rf $(STATE)/checkov-lock-venv
+	$(PYTHON_BOOT) -m venv $(STATE)/checkov-lock-venv
+	$(STATE)/checkov-lock-venv/bin/pip install --quiet checkov
+	{ sed -n '1,2p' $(CHECKOV_LOCK); $(STATE)/checkov-lock-venv/bin/pip freeze; } > $(CHECKOV_LOCK).new
+	mv $(CHECKOV_LOCK).new $(CHECKOV_LOCK); rm -rf $(STATE)/checkov-lock-venv
+
+# The thin aws-msk-iam-auth jar: the tests check that the REST proxy's class names exist in it.
+$(MSK_IAM_JAR):
+	@mkdir -p $(@D)
+	mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+		-Dartifact=software.amazon.msk:aws-msk-iam-auth:$(MSK_IAM_AUTH_VERSION) -DoutputDirectory=$(@D)
+
+tf-tools: $(STAMP) $(CHECKOV_STAMP) $(MSK_IAM_JAR) $(if $(filter $(TOFU),$(TF)),$(TOFU)) ## terraform/tofu, checkov, test inputs
+
+tf-check: tf-tools ## offline: terraform fmt, checkov, HCL/compose/workflow tests
+	$(TF) fmt -check -recursive terraform
+	$(CHECKOV_VENV)/bin/checkov -d terraform --framework terraform --skip-download --quiet --compact
+	TF_BIN=$(TF) $(PY) -m pytest tests/terraform -q -p no:cacheprovider
+
+test-tf: tf-check ## the Terraform checks of make test
+
+s3-sink-plugin: $(S3_SINK_ZIP) ## download the Confluent S3 sink zip (MSK Connect plugin) from Confluent Hub
+
+$(S3_SINK_ZIP):
+	@mkdir -p $(@D)
+	curl -fSL --retry 3 -o $@.part \
+		https://hub-downloads.confluent.io/api/plugins/confluentinc/kafka-connect-s3/versions/$(S3_SINK_VERSION)/confluentinc-kafka-connect-s3-$(S3_SINK_VERSION).zip
+	mv $@.part $@
+
+plan: $(S3_SINK_ZIP) ## terraform plan of the AWS deployment (TF_VARS=terraform/terraform.tfvars)
+	$(TF) -chdir=terraform init -input=false
+	$(TF) -chdir=terraform plan -input=false $(TF_VAR_FILE)
+
+apply: $(S3_SINK_ZIP) ## create/update the AWS deployment (AUTO_APPROVE=1 skips the prompt)
+	$(TF) -chdir=terraform init -input=false
+	$(TF) -chdir=terraform apply -input=false $(TF_VAR_FILE) $(if $(AUTO_APPROVE),-auto-approve)
+	@echo "outputs: terraform -chdir=terraform output   (API key: terraform -chdir=terraform output -raw api_key)"
+
+destroy: ## delete the AWS deployment (AUTO_APPROVE=1 skips the prompt)
+	$(TF) -chdir=terraform init -input=false
+	$(TF) -chdir=terraform destroy -input=false $(TF_VAR_FILE) $(if $(AUTO_APPROVE),-auto-approve)
+
 
 # ---- orchestration: Airflow, Databricks ------------------------------------
 # Airflow gets its own venv: Python 3.12 as on MWAA, pinned by a lock file, installed with uv

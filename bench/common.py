@@ -32,7 +32,13 @@ def names() -> Names:
 def pin_values(n: int, seed: int = 7) -> list[dict[str, Any]]:
     """n realistic pin rows in the wire format (the largest of the three records)."""
     pins, _, _ = Generator(seed).batch(n)
-    return [to_wire(SPECS["pin"], row) for row in pins]
+    return [wire_row("pin", row) for row in pins]
+
+
+def wire_row(table: str, row: tuple[Any, ...]) -> dict[str, Any]:
+    """A generated row (a tuple in spec order) as the emulator sends it."""
+    spec = SPECS[table]
+    return to_wire(spec, dict(zip(spec.field_names, row, strict=True)))
 
 
 def emit(rows: list[dict[str, Any]], columns: list[str]) -> None:
@@ -48,7 +54,7 @@ def emit(rows: list[dict[str, Any]], columns: list[str]) -> None:
 
 def _fmt(value: Any) -> str:
     if isinstance(value, float):
-        return f"{value:,.1f}"
+        return f"{value:.4f}" if abs(value) < 1 else f"{value:,.1f}"
     return "" if value is None else str(value)
 
 

@@ -101,7 +101,7 @@ def batch_tasks(variables: VariableSource) -> list[dict[str, Any]]:
 
 with DAG(
     dag_id=DAG_ID,
-    description="Daily Pinterest batch job (S3 -> clean -> Delta tables -> analytics) on Databricks",
+    description="Daily Pinterest batch job on Databricks: S3 -> clean -> Delta -> analytics",
     schedule="@daily",
     start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
     catchup=False,
@@ -127,7 +127,7 @@ with DAG(
 | `pinterest_pipeline_id` | `0a1b2c3d4e5f` | PIPELINE_ID: bucket, topics and tables derive from it |
 | `pinterest_cluster_id` | (empty) | all-purpose cluster id; empty means a new job cluster |
 | `pinterest_new_cluster` | DBR 17.3 LTS, m5d.large, 1 worker | job cluster spec (JSON) |
-| `pinterest_wheel` | `/Volumes/main/pinterest/artifacts/wheels/pinterest_pipeline-0.1.0-py3-none-any.whl` | the project wheel |
+| `pinterest_wheel` | `/Volumes/main/pinterest/artifacts/wheels/pinterest_pipeline-*.whl` | wheel |
 | `pinterest_input` | `s3://user-{pipeline_id}-bucket` | where the S3 sink writes `topics/` |
 | `pinterest_output` | `s3://user-{pipeline_id}-bucket/delta/batch` | Delta tables location |
 | `pinterest_results` | `/Volumes/main/pinterest/artifacts/results/batch` | the nine answers (CSV) |
@@ -139,9 +139,11 @@ with DAG(
         task_id="submit_batch_run",
         databricks_conn_id="{{ setting(var.value, 'pinterest_databricks_conn_id') }}",
         # A dict whose leaves are templates, rendered when the task runs: every provider
-        # version accepts this shape (a json that is itself one template string needs 7.2x).
+        # version accepts this shape (a json that is one template string needs a recent one).
         json={
-            "run_name": "pinterest-batch-{{ setting(var.value, 'pinterest_pipeline_id') }}-{{ ds }}",
+            "run_name": (
+                "pinterest-batch-{{ setting(var.value, 'pinterest_pipeline_id') }}-{{ ds }}"
+            ),
             "timeout_seconds": "{{ setting(var.value, 'pinterest_timeout_seconds') }}",
             "tasks": "{{ batch_tasks(var.value) }}",
         },

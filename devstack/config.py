@@ -63,7 +63,7 @@ class Settings:
             home=home,
             names=names,
             partitions=_int_env("DEVSTACK_PARTITIONS", 3),
-            shards=_int_env("DEVSTACK_SHARDS", 1),
+            shards=_int_env("DEVSTACK_SHARDS", 4),
             timeout=_int_env("DEVSTACK_TIMEOUT", 180),
             flush_size=_int_env("SINK_FLUSH_SIZE", 500),
             rotate_ms=_int_env("SINK_ROTATE_MS", 5000),

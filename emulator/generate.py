@@ -228,9 +228,18 @@ def _between(rnd: Callable[[], float], start: dt.datetime, end: dt.datetime) -> 
     return start + dt.timedelta(seconds=int(rnd() * span))
 
 
+_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
 def _uuid4(bits: int) -> str:
-    """A version-4 UUID string from 128 random bits (uuid4() would not follow the seed)."""
-    return str(uuid.UUID(int=bits, version=4))
+    """A version-4 UUID string from 128 random bits (uuid4() would not follow the seed).
+
+    Sets the version and variant bits as uuid.UUID(int=bits, version=4) does, without
+    building the object: a fifth of the cost, on every pin.
+    """
+    h = f"{(bits & _UUID_CLEAR) | _UUID_SET:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def as_dicts(table: str, rows: Sequence[Row]) -> list[dict[str, Any]]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
+from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ CHUNK_ROWS = 20_000
 _SQLITE_DATETIME = sqlite.DATETIME(
     storage_format="%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d"
 )
+_DATETIME_TEXT = methodcaller("isoformat", " ", "seconds")
 _TYPES: dict[FieldType, Callable[[], TypeEngine[Any]]] = {
     "int": Integer,
     "string": Text,
@@ -104,6 +106,7 @@ def seed(
     rows: int,
     seed: int,
     progress: Callable[[int], None] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> SeedResult:
     """(Re)create the three source tables with `rows` synthetic events; same seed, same bytes."""
     start = time.perf_counter()
@@ -114,15 +117,12 @@ def seed(
     try:
         METADATA.drop_all(engine)
         METADATA.create_all(engine)
-        generator = EventGenerator(seed)
         done = 0
-        while done < rows:
-            n = min(CHUNK_ROWS, rows - done)
-            chunk = generator.batch(n)
+        for chunk in generate_chunks(seed, rows, chunk_rows):
             with engine.begin() as conn:
                 for table, batch in zip(TABLES.values(), chunk, strict=True):
                     _insert(conn, table, batch)
-            done += n
+            done += len(chunk[0])
             if progress:
                 progress(done)
     except SQLAlchemyError as exc:
@@ -130,6 +130,21 @@ def seed(
     finally:
         engine.dispose()
     return SeedResult(db_url, rows, seed, time.perf_counter() - start)
+
+
+Chunk = tuple[list[Row], list[Row], list[Row]]
+
+
+def generate_chunks(seed: int, rows: int, chunk_rows: int = CHUNK_ROWS) -> Iterator[Chunk]:
+    """The seed's events in chunks of `chunk_rows`, in index order.
+
+    (Generating in a second process while this one inserts was measured: about 20% faster on
+    an idle machine, slower on a busy one, because pickling the chunks costs a third of
+    generating them. Not worth a process.)
+    """
+    generator = EventGenerator(seed)
+    for start in range(0, rows, chunk_rows):
+        yield generator.batch(min(chunk_rows, rows - start))
 
 
 def _insert(conn: Connection, table: Table, rows: list[Row]) -> None:
@@ -147,7 +162,11 @@ def _insert(conn: Connection, table: Table, rows: list[Row]) -> None:
         raise AssertionError(f"unexpected parameter order for {table.name}")
     columns: list[Any] = list(zip(*rows, strict=True))
     for i, col in enumerate(table.columns):
-        convert = col.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        if isinstance(col.type.dialect_impl(conn.dialect), DateTime):
+            # The storage format above, in C: 2.5 times faster than the type's converter.
+            convert = _DATETIME_TEXT
+        else:
+            convert = col.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         if convert is not None:
             columns[i] = list(map(convert, columns[i]))
     cursor = conn.connection.cursor()

@@ -115,8 +115,7 @@ variable "msk_iam_auth_version" {
 
 variable "s3_sink_plugin_zip" {
   type        = string
-  description = "Path (relative to terraform/) of the Confluent S3 sink zip from Confluent Hub; `make s3-sink-plugin` downloads it there."
-  default     = "../.devstack/cache/confluentinc-kafka-connect-s3.zip"
+  description = "Path of the Confluent S3 sink zip from Confluent Hub (relative paths start in terraform/); make plan/apply download it and pass it as TF_VAR_s3_sink_plugin_zip."
 }
 
 variable "sink_flush_size" {

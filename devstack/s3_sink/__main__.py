@@ -77,10 +77,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"s3_sink: {exc}", file=sys.stderr)
         return 2
     jsonlog.setup(args.log_level)
+    logging.getLogger("botocore").setLevel(logging.WARNING)
     if config.unknown:
         log.warning("ignored properties", extra={"fields": {"properties": list(config.unknown)}})
 
     import boto3  # imported late so --help and config errors stay fast
+    from confluent_kafka import KafkaException
 
     from devstack.s3_sink.sink import Sink, SinkError, make_consumer
 
@@ -88,7 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     s3 = boto3.client("s3", region_name=config.region)  # endpoint from AWS_ENDPOINT_URL
-    sink = Sink(config, make_consumer(config, args.bootstrap), s3)
+    try:
+        consumer = make_consumer(config, args.bootstrap)
+    except KafkaException as exc:  # e.g. a bad consumer.override.* value
+        print(f"s3_sink: invalid consumer configuration: {exc}", file=sys.stderr)
+        return 2
+    sink = Sink(config, consumer, s3)
     log.info(
         "starting",
         extra={
@@ -104,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     except SinkError as exc:
         # No close(): leaving the group would run the revoke path and write more objects.
         log.error(str(exc))
+        return 1
+    except Exception:  # a bug or an unforeseen failure: one JSON line, traceback in a field
+        log.error("sink crashed", exc_info=True)
         return 1
     return 0
 

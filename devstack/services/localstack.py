@@ -24,6 +24,7 @@ REQUIREMENTS = (
 SERVICES = "s3,kinesis,apigateway,iam,sts"
 KINESIS_ENGINE_VERSION = "0.5.2"  # npm kinesis-local, LocalStack 2026.3.0's default
 LOOPBACK_JS = Path(__file__).with_name("loopback.js")
+SITE_DIR = Path(__file__).with_name("localstack_site")  # its sitecustomize.py
 
 
 def find_python313() -> str:
@@ -104,6 +105,7 @@ class LocalStack(Service):
         env = super().env()
         # LocalStack is the endpoint; don't point its own AWS clients at itself twice.
         env.pop("AWS_ENDPOINT_URL", None)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SITE_DIR), env.get("PYTHONPATH")]))
         return env
 
     def healthy(self) -> bool:

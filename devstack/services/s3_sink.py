@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from devstack.kafka_admin import admin as kafka_admin
-from devstack.services.base import Service
+from devstack.services.base import Progress, Service
 
 CONNECTOR_NAME = "devstack-s3-sink"
 GROUP_ID = f"connect-{CONNECTOR_NAME}"  # Kafka Connect's consumer group for a sink
@@ -13,12 +14,20 @@ GROUP_ID = f"connect-{CONNECTOR_NAME}"  # Kafka Connect's consumer group for a s
 
 class S3Sink(Service):
     name = "s3_sink"
+    connector = CONNECTOR_NAME
+    # Members the group had before a launch: after a Kafka restart the coordinator reloads the
+    # last members and shows them until their session times out, so they prove nothing.
+    stale_members: frozenset[str] = frozenset()
+
+    @property
+    def group_id(self) -> str:
+        return f"connect-{self.connector}"
 
     @property
     def properties(self) -> dict[str, str]:
         s = self.settings
         return {
-            "name": CONNECTOR_NAME,
+            "name": self.connector,
             "topics.regex": s.names.topics_regex,
             "s3.bucket.name": s.names.bucket,
             "flush.size": str(s.flush_size),
@@ -40,13 +49,25 @@ class S3Sink(Service):
     def extra_env(self) -> dict[str, str]:
         return self.settings.aws_env()
 
+    def prepare(self, progress: Progress) -> None:
+        try:
+            self.stale_members = frozenset(m.member_id for m in self._group().members)
+        except Exception:  # no such group yet
+            self.stale_members = frozenset()
+
     def healthy(self) -> bool:
-        """Healthy once its consumer group is stable, i.e. it owns the topics' partitions."""
+        """Healthy once its consumer group is stable with a member that owns partitions."""
+        group = self._group()
+        return group.state.name == "STABLE" and any(
+            m.member_id not in self.stale_members and m.assignment.topic_partitions
+            for m in group.members
+        )
+
+    def _group(self) -> Any:
         admin = kafka_admin(self.settings.kafka_bootstrap)
-        future = admin.describe_consumer_groups([GROUP_ID], request_timeout=2)[GROUP_ID]
-        group = future.result(timeout=3)
-        return group.state.name == "STABLE" and bool(group.members)
+        future = admin.describe_consumer_groups([self.group_id], request_timeout=2)[self.group_id]
+        return future.result(timeout=3)
 
     @property
     def address(self) -> str:
-        return f"group {GROUP_ID}"
+        return f"group {self.group_id}"

@@ -8,9 +8,9 @@ JSON text, so the same position must always serialize the same way). A token is 
 - `AFTER:<sequence number>` the last record read (inclusive end of a batch, exclusive start);
 - `CLOSED`                  a closed shard read to its end.
 
-A batch `(start, end]` on a shard is deterministic: records after the start token up to and including
-the end token's sequence number. Kinesis never changes a shard's past, so re-reading gives the same
-records.
+A batch `(start, end]` on a shard is deterministic: the records after the start token up to and
+including the end token's sequence number. Kinesis never changes a shard's past, so re-reading gives
+the same records.
 """
 
 from __future__ import annotations
@@ -36,6 +36,11 @@ def at_timestamp(epoch_ms: int) -> str:
 def sequence_of(token: str) -> int | None:
     """The sequence number of an AFTER token, as an integer (they compare numerically)."""
     return int(token[len(_AFTER) :]) if token.startswith(_AFTER) else None
+
+
+def timestamp_of(token: str) -> int | None:
+    """The epoch milliseconds of an AT_TIMESTAMP token."""
+    return int(token[len(_AT) :]) if token.startswith(_AT) else None
 
 
 def iterator_args(token: str) -> dict[str, Any]:

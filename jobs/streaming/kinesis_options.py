@@ -51,8 +51,8 @@ def parse_options(options: Mapping[str, str]) -> SourceOptions:
     streams = tuple(s.strip() for s in opts.get("streamname", "").split(",") if s.strip())
     if not streams:
         raise OptionError("kinesis source: option 'streamName' is required")
-    region = opts.get("region") or os.environ.get("AWS_REGION") or os.environ.get(
-        "AWS_DEFAULT_REGION"
+    region = (
+        opts.get("region") or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     )
     if not region:
         raise OptionError("kinesis source: option 'region' is required (or set AWS_REGION)")
@@ -87,7 +87,7 @@ def _initial_position(opts: dict[str, str]) -> tuple[str, int | None]:
         try:
             spec = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise OptionError(f"kinesis source: 'initialPosition' is not valid JSON: {exc}") from None
+            raise OptionError(f"kinesis source: bad JSON in 'initialPosition': {exc}") from None
         if "format" in spec:
             raise OptionError(
                 "kinesis source: 'initialPosition' with a 'format' is not supported; "

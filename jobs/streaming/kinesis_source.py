@@ -118,7 +118,10 @@ class KinesisStreamReader(DataSourceStreamReader):
         if self._initial is None:
             token = self._initial_token()
             self._initial = off.canonical(
-                {s: {sh.shard_id: token for sh in self._list(s, force=True)} for s in self.opts.streams}
+                {
+                    s: {sh.shard_id: token for sh in self._list(s, force=True)}
+                    for s in self.opts.streams
+                }
             )
         return self._initial
 
@@ -189,7 +192,9 @@ class KinesisStreamReader(DataSourceStreamReader):
         for stream, shards in offset.items():
             parents = {sh.shard_id: sh.parents for sh in self._list(stream)}
             for shard_id, token in shards.items():
-                blocked = any(shards.get(p, off.CLOSED) != off.CLOSED for p in parents.get(shard_id, ()))
+                blocked = any(
+                    shards.get(p, off.CLOSED) != off.CLOSED for p in parents.get(shard_id, ())
+                )
                 if token != off.CLOSED and not blocked:
                     keys.append((stream, shard_id))
         return keys
@@ -216,7 +221,7 @@ class KinesisStreamReader(DataSourceStreamReader):
                 fetched.setdefault(key, []).extend(rows)
                 budget -= len(rows)
                 tokens[key] = poll.next_token
-                more = len(rows) >= limit or (poll.behind_ms > 0 and bool(rows))
+                more = poll.fetched >= limit or (poll.behind_ms > 0 and poll.fetched > 0)
                 if not poll.closed and more:
                     still.append(key)
             active = still
@@ -268,7 +273,7 @@ class KinesisStreamReader(DataSourceStreamReader):
             if poll.closed:
                 return
             token = poll.next_token
-            if poll.records:
+            if poll.fetched:
                 idle_since = None
             elif idle_since is None:
                 idle_since = time.monotonic()

@@ -11,9 +11,9 @@ from __future__ import annotations
 import base64
 import json
 import threading
+from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -141,7 +141,9 @@ def _decode(raw: bytes, content_type: str) -> Any:
         return json.loads(raw)
     if raw and content_type.startswith("multipart/form-data"):
         # workspace import: form fields plus the file part, returned as {name: bytes}
-        message = BytesParser(policy=policy.default).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+        message = BytesParser(policy=policy.default).parsebytes(
+            f"Content-Type: {content_type}\r\n\r\n".encode() + raw
+        )
         return {
             part.get_param("name", header="content-disposition"): part.get_payload(decode=True)
             for part in message.iter_parts()

@@ -91,9 +91,8 @@ def test_defaults_give_a_new_job_cluster_and_the_documented_paths(dag) -> None:
             "--pipeline-id", "0a1b2c3d4e5f",
         ],
     }  # fmt: skip
-    assert spec["libraries"] == [
-        {"whl": "/Volumes/main/pinterest/artifacts/wheels/pinterest_pipeline-0.1.0-py3-none-any.whl"}
-    ]
+    wheel = "/Volumes/main/pinterest/artifacts/wheels/pinterest_pipeline-0.1.0-py3-none-any.whl"
+    assert spec["libraries"] == [{"whl": wheel}]
     assert "existing_cluster_id" not in spec
     assert spec["new_cluster"]["spark_version"] == "17.3.x-scala2.13"
     assert macro(dag, "setting")({}, "pinterest_databricks_conn_id") == "databricks_default"

@@ -84,7 +84,7 @@ def test_daily_run_submits_the_wheel_task_and_waits_for_success(configure) -> No
 def test_failed_run_fails_the_task_and_the_retry_submits_again(configure) -> None:
     with FakeJobsAPI(outcomes=["FAILED"], running_polls=1) as api:
         configure(api)
-        dag, task = load_dag(retries=1)
+        dag, _ = load_dag(retries=1)
         run = dag.test()
 
     assert run.state == DagRunState.FAILED

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -27,8 +28,17 @@ def topic(stack: Any) -> Iterator[str]:
     name = f"it-proxy-{uuid.uuid4().hex[:8]}"
     admin = AdminClient({"bootstrap.servers": stack.kafka_bootstrap})
     admin.create_topics([NewTopic(name, 3, 1)])[name].result(timeout=30)
+    wait_until_proxy_knows(stack.rest_proxy_url, name)
     yield name
     admin.delete_topics([name])[name].result(timeout=30)
+
+
+def wait_until_proxy_knows(proxy_url: str, topic: str) -> None:
+    """The proxy caches metadata briefly; a topic created a moment ago may be a 404 for ~1 s."""
+    deadline = time.monotonic() + 30
+    while requests.get(f"{proxy_url}/topics/{topic}", timeout=10).status_code != 200:
+        assert time.monotonic() < deadline, f"the REST proxy never saw topic {topic}"
+        time.sleep(0.2)
 
 
 def post(url: str, payload: object, ctype: str = JSON_TYPE) -> requests.Response:
@@ -39,7 +49,11 @@ def post(url: str, payload: object, ctype: str = JSON_TYPE) -> requests.Response
 def read_back(bootstrap: str, topic: str, partition: int, offsets: list[int]) -> dict[int, Any]:
     """The records stored at `offsets` of one partition: (key, value) by offset."""
     consumer = Consumer(
-        {"bootstrap.servers": bootstrap, "group.id": f"it-{uuid.uuid4().hex}", "enable.auto.commit": False}
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": f"it-{uuid.uuid4().hex}",
+            "enable.auto.commit": False,
+        }
     )
     consumer.assign([TopicPartition(topic, partition, min(offsets))])
     found: dict[int, Any] = {}
@@ -57,7 +71,9 @@ def read_back(bootstrap: str, topic: str, partition: int, offsets: list[int]) ->
 
 def test_json_records_are_stored_byte_for_byte(stack: Any, topic: str) -> None:
     values = [{"ind": i, "title": "Café ☕", "ratio": 0.25, "tags": "a,b"} for i in range(20)]
-    resp = post(f"{stack.rest_proxy_url}/topics/{topic}", {"records": [{"value": v} for v in values]})
+    resp = post(
+        f"{stack.rest_proxy_url}/topics/{topic}", {"records": [{"value": v} for v in values]}
+    )
     assert resp.status_code == 200, resp.text
     assert resp.headers["Content-Type"] == "application/vnd.kafka.v2+json"
     body = resp.json()
@@ -126,12 +142,17 @@ def test_through_the_api_gateway(stack: Any, topic: str) -> None:
     if getattr(stack, "api_key", None):
         headers["x-api-key"] = stack.api_key
     url = f"{stack.api_url}/topics/{topic}"
-    resp = requests.post(url, data=b'{"records":[{"value":{"via":"gateway"}}]}', headers=headers, timeout=30)
+    resp = requests.post(
+        url, data=b'{"records":[{"value":{"via":"gateway"}}]}', headers=headers, timeout=30
+    )
     assert resp.status_code == 200, resp.text
     (offset,) = resp.json()["offsets"]
     stored = read_back(stack.kafka_bootstrap, topic, offset["partition"], [offset["offset"]])
     assert stored[offset["offset"]] == (None, b'{"via":"gateway"}')
     missing = requests.post(
-        f"{stack.api_url}/topics/it-proxy-missing", data=b'{"records":[{"value":1}]}', headers=headers, timeout=30
+        f"{stack.api_url}/topics/it-proxy-missing",
+        data=b'{"records":[{"value":1}]}',
+        headers=headers,
+        timeout=30,
     )
     assert missing.status_code == 404 and missing.json()["error_code"] == 40401

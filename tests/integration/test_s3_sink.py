@@ -24,6 +24,8 @@ import pytest
 import requests
 from confluent_kafka.admin import AdminClient, NewTopic
 
+from devstack.config import Settings
+
 pytestmark = pytest.mark.integration
 
 JSON_TYPE = "application/vnd.kafka.json.v2+json"
@@ -40,13 +42,14 @@ class Run:
         self.topics = [f"{self.prefix}.{t}" for t in TABLES]
         self.bucket = self.prefix
         self.logs = tmp
-        self.env = {**os.environ, **stack.aws_env}
+        aws = Settings.from_env().aws_env()  # what devstack gives its own sink
+        self.env = {**os.environ, **aws}
         self.s3 = boto3.client(
             "s3",
-            endpoint_url=stack.aws_env["AWS_ENDPOINT_URL"],
-            region_name=stack.aws_env["AWS_REGION"],
-            aws_access_key_id=stack.aws_env["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=stack.aws_env["AWS_SECRET_ACCESS_KEY"],
+            endpoint_url=aws["AWS_ENDPOINT_URL"],
+            region_name=aws["AWS_REGION"],
+            aws_access_key_id=aws["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=aws["AWS_SECRET_ACCESS_KEY"],
         )
         self.sinks: list[subprocess.Popen[bytes]] = []
         self.sent: dict[tuple[str, int, int], bytes] = {}  # (topic, partition, offset) -> line
@@ -57,6 +60,12 @@ class Run:
         futures = admin.create_topics([NewTopic(t, PARTITIONS, 1) for t in self.topics])
         for future in futures.values():
             future.result(timeout=30)
+        for topic in self.topics:  # the proxy caches metadata briefly
+            deadline = time.monotonic() + 30
+            url = f"{self.stack.rest_proxy_url}/topics/{topic}"
+            while requests.get(url, timeout=10).status_code != 200:
+                assert time.monotonic() < deadline, f"the REST proxy never saw topic {topic}"
+                time.sleep(0.2)
 
     def delete(self) -> None:
         for proc in self.sinks:
@@ -90,7 +99,10 @@ class Run:
 
     def produce(self, topic: str, start: int, count: int) -> None:
         """POST `count` rows through the REST proxy; remember where each landed."""
-        values = [{"ind": i, "topic": topic, "text": "naïve ☃", "x": i / 8} for i in range(start, start + count)]
+        values = [
+            {"ind": i, "topic": topic, "text": "naïve ☃", "x": i / 8}
+            for i in range(start, start + count)
+        ]
         body = json.dumps({"records": [{"value": v} for v in values]}, ensure_ascii=False)
         resp = requests.post(
             f"{self.stack.rest_proxy_url}/topics/{topic}",
@@ -109,7 +121,9 @@ class Run:
         pages = self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
         for page in pages:
             for item in page.get("Contents", []):
-                out[item["Key"]] = self.s3.get_object(Bucket=self.bucket, Key=item["Key"])["Body"].read()
+                out[item["Key"]] = self.s3.get_object(Bucket=self.bucket, Key=item["Key"])[
+                    "Body"
+                ].read()
         return out
 
     def landed(self) -> dict[tuple[str, int, int], bytes]:

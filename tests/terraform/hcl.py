@@ -21,7 +21,9 @@ MODULES_DIR = TF_ROOT / "modules"
 MODULES = sorted(p.name for p in MODULES_DIR.iterdir() if p.is_dir())
 MODULE_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md")
 
-_OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
+_OPTIONS = SerializationOptions(
+    strip_string_quotes=True, explicit_blocks=False, with_comments=False
+)
 
 
 @cache
@@ -104,3 +106,19 @@ def hcl_string(value: str) -> str:
     """A Python string as an HCL quoted string literal (for console expressions)."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("${", "$${")
     return '"' + escaped.replace("%{", "%%{").replace("\n", "\\n") + '"'
+
+
+_TEMPLATEFILE = re.compile(r"^\$\{templatefile\((?P<path>.+?), \{(?P<args>.*)\}\)\}$", re.S)
+
+
+def templatefile_call(expression: str) -> tuple[str, dict[str, str]]:
+    """Split a `${templatefile(path, {k = v, ...})}` expression into path and argument map."""
+    match = _TEMPLATEFILE.match(expression)
+    assert match, f"not a templatefile call: {expression!r}"
+    args = match.group("args")
+    keys = list(re.finditer(r"(?:^|, )([a-z_]+) = ", args))
+    values = {}
+    for i, key in enumerate(keys):
+        end = keys[i + 1].start() if i + 1 < len(keys) else len(args)
+        values[key.group(1)] = args[key.end() : end]
+    return match.group("path"), values

@@ -59,6 +59,16 @@ def test_same_seed_same_bytes_other_seed_other_data(tmp_path: Path) -> None:
     assert _dump(a) != _dump(c)
 
 
+def test_chunk_size_does_not_change_the_database(tmp_path: Path) -> None:
+    inline = tmp_path / "inline.db"
+    source.seed(f"sqlite:///{inline}", 450, 3)
+    chunked = tmp_path / "chunked.db"
+    done: list[int] = []
+    source.seed(f"sqlite:///{chunked}", 450, 3, progress=done.append, chunk_rows=100)
+    assert done == [100, 200, 300, 400, 450]
+    assert chunked.read_bytes() != b"" and _dump(chunked) == _dump(inline)
+
+
 def test_reseeding_an_existing_file_gives_the_same_bytes(tmp_path: Path) -> None:
     a = _seed(tmp_path / "a.db", 800, 5)
     first = a.read_bytes()

@@ -17,9 +17,16 @@ BASE = {"streamName": "a", "region": "us-east-1"}
 
 def test_databricks_option_names_are_accepted_case_insensitively() -> None:
     opts = parse_options(
-        {"STREAMNAME": " a , b ", "Region": "eu-west-1", "initialposition": "EARLIEST",
-         "maxRecordsPerFetch": "500", "maxRecordsPerBatch": "100", "shardFetchInterval": "2s",
-         "minFetchPeriod": "400ms", "maxFetchDuration": "1m"}
+        {
+            "STREAMNAME": " a , b ",
+            "Region": "eu-west-1",
+            "initialposition": "EARLIEST",
+            "maxRecordsPerFetch": "500",
+            "maxRecordsPerBatch": "100",
+            "shardFetchInterval": "2s",
+            "minFetchPeriod": "400ms",
+            "maxFetchDuration": "1m",
+        }
     )
     assert opts.streams == ("a", "b")
     assert opts.region == "eu-west-1"
@@ -47,8 +54,10 @@ def test_defaults() -> None:
         ({**BASE, "maxRecordsPerBatch": "many"}, "must be an integer"),
         ({**BASE, "shardFetchInterval": "soon"}, "not a duration"),
         ({**BASE, "awsAccessKey": "AKIA"}, "both 'awsAccessKey' and 'awsSecretKey'"),
-        ({**BASE, "initialPosition": '{"at_timestamp": "1/2/2020", "format": "M/d/y"}'},
-         "'format' is not supported"),
+        (
+            {**BASE, "initialPosition": '{"at_timestamp": "1/2/2020", "format": "M/d/y"}'},
+            "'format' is not supported",
+        ),
     ],
 )
 def test_bad_options_give_one_line_errors(options: dict[str, str], message: str) -> None:
@@ -58,15 +67,21 @@ def test_bad_options_give_one_line_errors(options: dict[str, str], message: str)
 
 
 def test_at_timestamp_accepts_iso_epoch_and_the_databricks_json_form() -> None:
-    iso = parse_options({**BASE, "initialPosition": "at_timestamp",
-                         "initialTimestamp": "2024-01-02T03:04:05Z"})
-    epoch = parse_options({**BASE, "initialPosition": "at_timestamp",
-                           "initialTimestamp": "1704164645"})
-    json_form = parse_options({**BASE, "initialPosition": '{"at_timestamp": "2024-01-02 03:04:05"}'})
+    iso = parse_options(
+        {**BASE, "initialPosition": "at_timestamp", "initialTimestamp": "2024-01-02T03:04:05Z"}
+    )
+    epoch = parse_options(
+        {**BASE, "initialPosition": "at_timestamp", "initialTimestamp": "1704164645"}
+    )
+    json_form = parse_options(
+        {**BASE, "initialPosition": '{"at_timestamp": "2024-01-02 03:04:05"}'}
+    )
     assert iso.initial_timestamp_ms == epoch.initial_timestamp_ms == 1704164645000
     assert json_form.initial_timestamp_ms == 1704164645000
     assert off.iterator_args(off.at_timestamp(1704164645000)) == {
-        "ShardIteratorType": "AT_TIMESTAMP", "Timestamp": 1704164645.0}
+        "ShardIteratorType": "AT_TIMESTAMP",
+        "Timestamp": 1704164645.0,
+    }
 
 
 def test_durations() -> None:
@@ -90,16 +105,24 @@ def _access_key(client: object) -> str:
 
 
 def test_explicit_keys_are_used(moto_url: str) -> None:
-    opts = parse_options({**BASE, "endpointUrl": moto_url, "awsAccessKey": "AKIAEXAMPLE",
-                          "awsSecretKey": "secret"})
+    opts = parse_options(
+        {**BASE, "endpointUrl": moto_url, "awsAccessKey": "AKIAEXAMPLE", "awsSecretKey": "secret"}
+    )
     assert _access_key(make_client(opts)) == "AKIAEXAMPLE"
 
 
 def test_role_arn_assumes_the_role_through_sts(moto_url: str) -> None:
-    opts = parse_options({**BASE, "endpointUrl": moto_url, "awsAccessKey": "AKIAEXAMPLE",
-                          "awsSecretKey": "secret",
-                          "roleArn": "arn:aws:iam::123456789012:role/kinesis-reader",
-                          "roleExternalId": "ext-id", "roleSessionName": "test-session"})
+    opts = parse_options(
+        {
+            **BASE,
+            "endpointUrl": moto_url,
+            "awsAccessKey": "AKIAEXAMPLE",
+            "awsSecretKey": "secret",
+            "roleArn": "arn:aws:iam::123456789012:role/kinesis-reader",
+            "roleExternalId": "ext-id",
+            "roleSessionName": "test-session",
+        }
+    )
     client = make_client(opts)
     key = _access_key(client)
     assert key != "AKIAEXAMPLE" and key.startswith("ASIA")  # temporary STS credentials

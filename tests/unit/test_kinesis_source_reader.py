@@ -37,6 +37,7 @@ class FakeKinesis:
         self.throttle_next = 0
         self.expire_next = 0
         self.empty_polls_before_data = 0
+        self.coarse_timestamps = False
         self.calls: list[str] = []
 
     def add_shard(self, shard_id: str, parents: tuple[str, ...] = ()) -> None:
@@ -59,7 +60,7 @@ class FakeKinesis:
             out.append(seq)
         return out
 
-    def list_shards(self, StreamName: str) -> dict[str, Any]:  # noqa: N803 (boto3 names)
+    def list_shards(self, StreamName: str) -> dict[str, Any]:
         self.calls.append("list_shards")
         shards = []
         for shard_id, s in self.shards.items():
@@ -73,7 +74,7 @@ class FakeKinesis:
         self,
         StreamName: str,
         ShardId: str,
-        ShardIteratorType: str,  # noqa: N803
+        ShardIteratorType: str,
         StartingSequenceNumber: str = "",
         Timestamp: float = 0,
     ) -> dict:
@@ -87,13 +88,12 @@ class FakeKinesis:
                 for i, r in enumerate(records)
                 if r["SequenceNumber"] == StartingSequenceNumber
             )
-        else:  # AT_TIMESTAMP
-            pos = sum(
-                1 for r in records if r["ApproximateArrivalTimestamp"].timestamp() < Timestamp
-            )
+        else:  # AT_TIMESTAMP, to the second like LocalStack's engine
+            since = int(Timestamp) if self.coarse_timestamps else Timestamp
+            pos = sum(1 for r in records if r["ApproximateArrivalTimestamp"].timestamp() < since)
         return {"ShardIterator": f"{ShardId}|{pos}"}
 
-    def get_records(self, ShardIterator: str, Limit: int) -> dict[str, Any]:  # noqa: N803
+    def get_records(self, ShardIterator: str, Limit: int) -> dict[str, Any]:
         self.calls.append("get_records")
         if self.throttle_next:
             self.throttle_next -= 1
@@ -200,7 +200,9 @@ def test_replayed_batch_rereads_exactly_the_planned_range() -> None:
     while (nxt := again.latestOffset()) != end:
         got += seqs(run_batch(again, end, nxt))
         end = nxt
-    assert sorted(got) == sorted(r["SequenceNumber"] for s in fake.shards.values() for r in s["records"])
+    assert sorted(got) == sorted(
+        r["SequenceNumber"] for s in fake.shards.values() for r in s["records"]
+    )
     assert len(got) == 15
 
 
@@ -232,6 +234,30 @@ def test_latest_skips_records_older_than_the_start() -> None:
     end = r.latestOffset()
     assert seqs(run_batch(r, start, end)) == new
     assert r.initialOffset() == start  # `latest` is fixed once, for every later call
+
+
+def test_at_timestamp_is_exact_even_when_the_engine_rounds_to_the_second() -> None:
+    fake = FakeKinesis()
+    fake.coarse_timestamps = True
+    fake.clock = itertools.count(1_700_000_000_000, 100)  # ten records per second
+    fake.add_shard("shard-0")
+    seq = fake.put("shard-0", 30)
+    start_ms = 1_700_000_001_500  # between the 15th and 16th record, mid-second
+    r = reader(
+        fake,
+        initialPosition="at_timestamp",
+        initialTimestamp=str(start_ms / 1000),
+        maxRecordsPerBatch="4",
+    )
+    start, got = r.initialOffset(), []
+    while (end := r.latestOffset()) != start:
+        batch = r.partitions(start, end)
+        for p in batch:  # the executor path must drop the same records
+            p.rows = None
+        got += seqs([row for p in batch for row in r.read(p)])
+        r.commit(end)
+        start = end
+    assert got == seq[15:]
 
 
 def test_split_shard_children_wait_for_the_parent() -> None:

@@ -34,8 +34,13 @@ def moto_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def kinesis(moto_url: str) -> Any:
-    return boto3.client("kinesis", region_name="us-east-1", endpoint_url=moto_url,
-                        aws_access_key_id="test", aws_secret_access_key="test")
+    return boto3.client(
+        "kinesis",
+        region_name="us-east-1",
+        endpoint_url=moto_url,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +53,12 @@ def put(kinesis: Any, stream: str, first: int, n: int) -> list[tuple[str, str]]:
     """Records first..first+n-1, alternating between the two shards; (shardId, seq) each."""
     out = []
     for i in range(first, first + n):
-        resp = kinesis.put_record(StreamName=stream, Data=json.dumps({"i": i}).encode(),
-                                  PartitionKey=str(i), ExplicitHashKey="0" if i % 2 else HALF)
+        resp = kinesis.put_record(
+            StreamName=stream,
+            Data=json.dumps({"i": i}).encode(),
+            PartitionKey=str(i),
+            ExplicitHashKey="0" if i % 2 else HALF,
+        )
         out.append((resp["ShardId"], resp["SequenceNumber"]))
     return out
 
@@ -59,15 +68,21 @@ class Run:
 
     def __init__(self, spark: Any, url: str, stream: str, checkpoint: Path, **options: str):
         self.batches: list[tuple[int, list[tuple[str, str]]]] = []
-        reader = (spark.readStream.format("kinesis").option("streamName", stream)
-                  .option("region", "us-east-1").option("endpointUrl", url)
-                  .option("awsAccessKey", "test").option("awsSecretKey", "test")
-                  .option("minFetchPeriod", "0ms"))
+        reader = (
+            spark.readStream.format("kinesis")
+            .option("streamName", stream)
+            .option("region", "us-east-1")
+            .option("endpointUrl", url)
+            .option("awsAccessKey", "test")
+            .option("awsSecretKey", "test")
+            .option("minFetchPeriod", "0ms")
+        )
         for key, value in options.items():
             reader = reader.option(key, value)
         self.df = reader.load()
-        self.writer = (self.df.writeStream.foreachBatch(self._collect)
-                       .option("checkpointLocation", str(checkpoint)))
+        self.writer = self.df.writeStream.foreachBatch(self._collect).option(
+            "checkpointLocation", str(checkpoint)
+        )
 
     def _collect(self, df: Any, batch_id: int) -> None:
         rows = df.select("shardId", "sequenceNumber").collect()
@@ -105,13 +120,22 @@ def per_shard(rows: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 def test_schema_is_the_databricks_one(registered: Any, moto_url: str, kinesis: Any) -> None:
     kinesis.create_stream(StreamName="schema", ShardCount=1)
-    df = registered.readStream.format("kinesis").option("streamName", "schema").option(
-        "region", "us-east-1").option("endpointUrl", moto_url).load()
+    df = (
+        registered.readStream.format("kinesis")
+        .option("streamName", "schema")
+        .option("region", "us-east-1")
+        .option("endpointUrl", moto_url)
+        .load()
+    )
     assert df.isStreaming
     assert [(f.name, f.dataType.simpleString()) for f in df.schema.fields] == [
-        ("partitionKey", "string"), ("data", "binary"), ("stream", "string"),
-        ("shardId", "string"), ("sequenceNumber", "string"),
-        ("approximateArrivalTimestamp", "timestamp")]
+        ("partitionKey", "string"),
+        ("data", "binary"),
+        ("stream", "string"),
+        ("shardId", "string"),
+        ("sequenceNumber", "string"),
+        ("approximateArrivalTimestamp", "timestamp"),
+    ]
     assert df.schema == SCHEMA
 
 
@@ -135,8 +159,9 @@ def test_restart_and_replay_never_reemit_or_skip_and_honor_the_cap(
     batches: list[tuple[int, list[tuple[str, str]]]] = []
     # Three runs that each stop after availableNow, i.e. three restarts from the checkpoint.
     for i in range(3):
-        run = Run(registered, moto_url, "restart", ck, initialPosition="earliest",
-                  maxRecordsPerBatch="4").available_now()
+        run = Run(
+            registered, moto_url, "restart", ck, initialPosition="earliest", maxRecordsPerBatch="4"
+        ).available_now()
         batches += run.batches
         posted += put(kinesis, "restart", 10 + 3 * i, 3)
     # A crash between "offsets logged" and "batch committed": drop the last commit.
@@ -144,11 +169,17 @@ def test_restart_and_replay_never_reemit_or_skip_and_honor_the_cap(
     for name in (str(last_id), f".{last_id}.crc"):
         (ck / "commits" / name).unlink()
     posted += put(kinesis, "restart", 100, 5)  # newer records must not slip into the replay
-    run = Run(registered, moto_url, "restart", ck, initialPosition="earliest",
-              maxRecordsPerBatch="4")
-    run.until(lambda r: len({b for b, _ in batches + r.batches}) >= 2 and sum(
-        len(rows) for b, rows in r.batches if b != last_id) + sum(
-        len(rows) for _, rows in batches) >= len(posted))
+    run = Run(
+        registered, moto_url, "restart", ck, initialPosition="earliest", maxRecordsPerBatch="4"
+    )
+    run.until(
+        lambda r: (
+            len({b for b, _ in batches + r.batches}) >= 2
+            and sum(len(rows) for b, rows in r.batches if b != last_id)
+            + sum(len(rows) for _, rows in batches)
+            >= len(posted)
+        )
+    )
     replay = [rows for b, rows in run.batches if b == last_id]
     assert replay == [last_rows]  # the replayed batch holds exactly the same records
     once = dict(batches + run.batches)  # one entry per batch id: what the sink keeps

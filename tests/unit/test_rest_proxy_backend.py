@@ -71,3 +71,23 @@ def test_cli_help(capsys: pytest.CaptureFixture[str]) -> None:
         parse_args(["--help"])
     assert caught.value.code == 0
     assert "--bootstrap" in capsys.readouterr().out
+
+
+def test_json_log_lines() -> None:
+    import json
+    import logging
+    import sys
+
+    from devstack.rest_proxy.jsonlog import JsonFormatter
+
+    try:
+        raise ValueError("bad")
+    except ValueError:
+        exc_info = sys.exc_info()
+    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "request", (), exc_info)
+    record.fields = {"status": 500, "path": "/topics/t"}
+    line = JsonFormatter().format(record)
+    assert "\n" not in line  # one line: the traceback is escaped inside a field
+    doc = json.loads(line)
+    assert doc["level"] == "error" and doc["msg"] == "request" and doc["status"] == 500
+    assert doc["ts"].endswith("+00:00") and "ValueError: bad" in doc["exc"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from devstack.rest_proxy import jsonlog
 from devstack.s3_sink.__main__ import load_config, main, parse_args
 from devstack.s3_sink.config import ConfigError, build, parse_properties
 
@@ -109,3 +110,20 @@ def test_cli_config_error_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[s
 def test_cli_property_needs_equals(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--property", "flush.size"]) == 2
     assert "KEY=VALUE" in capsys.readouterr().err
+
+
+def test_cli_bad_consumer_override_is_exit_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")  # never contacted
+    monkeypatch.setattr(jsonlog, "setup", lambda level: None)  # keep pytest's log handlers
+    argv = [
+        "--property",
+        "topics=x",
+        "--property",
+        "s3.bucket.name=b",
+        "--property",
+        "flush.size=1",
+    ]
+    assert main([*argv, "--property", "consumer.override.session.timeout.ms=abc"]) == 2
+    assert "invalid consumer configuration" in capsys.readouterr().err

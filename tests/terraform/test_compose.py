@@ -1,0 +1,128 @@
+"""docker-compose.yml: valid Compose, loopback only, pinned, and in step with terraform/."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import boto3
+import pytest
+import yaml
+from moto import mock_aws
+
+from contracts.names import Names
+from tests.terraform.hcl import MODULES_DIR, REPO, blocks, locals_of
+
+COMPOSE = REPO / "docker-compose.yml"
+
+
+def check_schema(path: Path, schema: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+@pytest.fixture(scope="module")
+def provision() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("provision", REPO / "docker" / "provision.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_compose_file_matches_the_compose_specification() -> None:
+    result = check_schema(COMPOSE, "vendor.compose-spec")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_schema_check_rejects_a_broken_file(tmp_path: Path) -> None:
+    broken = tmp_path / "compose.yml"
+    broken.write_text("services:\n  kafka:\n    image: apache/kafka:4.1.1\n    ports: 9092\n")
+    assert check_schema(broken, "vendor.compose-spec").returncode != 0
+
+
+def test_the_stack_has_the_devstack_services(compose: dict) -> None:
+    assert {"kafka", "rest-proxy", "connect", "localstack", "topics", "provision"} <= set(
+        compose["services"]
+    )
+
+
+def test_every_port_binds_loopback(compose: dict) -> None:
+    for name, service in compose["services"].items():
+        for port in service.get("ports", []):
+            assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} beyond loopback"
+
+
+def test_every_image_is_pinned(compose: dict) -> None:
+    for name, service in compose["services"].items():
+        image = service["image"]
+        tag = image.rsplit(":", 1)[1] if ":" in image.split("/")[-1] else ""
+        assert tag and tag != "latest", f"{name} image {image} is not pinned"
+
+
+def test_localstack_is_built_from_localstack_core(compose: dict) -> None:
+    service = compose["services"]["localstack"]
+    dockerfile = (REPO / service["build"] / "Dockerfile").read_text()
+    assert '"localstack-core[runtime]==2026.3.0"' in dockerfile
+    assert service["image"].endswith(":2026.3.0")
+
+
+def test_versions_match_terraform(compose: dict) -> None:
+    rest_vars = {
+        n: b for _, blk in blocks(MODULES_DIR / "rest_proxy", "variable") for n, b in blk.items()
+    }
+    confluent = rest_vars["confluent_version"]["default"]
+    assert compose["services"]["rest-proxy"]["image"] == f"confluentinc/cp-kafka-rest:{confluent}"
+    assert compose["services"]["connect"]["image"] == f"confluentinc/cp-kafka-connect:{confluent}"
+    install = " ".join(compose["services"]["connect"]["command"])
+    sink = re.search(r"confluentinc/kafka-connect-s3:(\S+)", install)
+    makefile = (REPO / "Makefile").read_text()
+    pinned = re.search(r"^S3_SINK_VERSION\s*:?=\s*(\S+)", makefile, re.M)
+    assert sink and pinned and sink.group(1) == pinned.group(1)
+
+
+def test_provisioned_connector_is_the_terraform_connector(provision: ModuleType) -> None:
+    names = Names("ab-cd")
+    compose_config = provision.connector_config(names, 500, 60000)
+    terraform = locals_of(MODULES_DIR / "msk_connect")["connector_configuration"]
+    assert set(compose_config) - set(terraform) == {"store.url", "s3.path.style.access.enabled"}
+    for key, value in terraform.items():
+        if "${" not in value:
+            assert compose_config[key] == value, key
+    assert compose_config["topics.regex"] == names.topics_regex
+    assert compose_config["s3.bucket.name"] == names.bucket
+
+
+def test_provision_creates_bucket_streams_and_role_idempotently(
+    provision: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = Names("ab-cd")
+
+    def client(service: str):
+        return boto3.client(
+            service, region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t"
+        )
+
+    monkeypatch.setattr(provision, "client", client)
+    with mock_aws():
+        for _ in range(2):
+            provision.ensure_bucket(names)
+            provision.ensure_streams(names, 1)
+            arn = provision.ensure_role(names)
+        assert [b["Name"] for b in client("s3").list_buckets()["Buckets"]] == [names.bucket]
+        assert sorted(client("kinesis").list_streams()["StreamNames"]) == sorted(names.streams)
+        assert arn.endswith(":role/apigateway-kinesis")
