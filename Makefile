@@ -38,9 +38,9 @@ fmt: $(STAMP) ## format the code
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-test: lint test-tf test-dags test-unit ## everything CI runs: lint, unit, integration, e2e, terraform and DAG checks
+test: lint test-tf test-dags test-unit test-integration ## everything CI runs: lint, unit, integration, e2e, terraform and DAG checks
 
-test-unit: $(STAMP) ## unit tests (no services)
+test-unit: $(STAMP) jars ## unit tests (no services)
 	$(PY) -m pytest tests/unit -q
 
 run: $(STAMP) ## the whole pipeline offline (grows as the stack lands)
@@ -77,8 +77,60 @@ test-emulator: $(STAMP) ## only the emulator and contracts.names unit tests
 	$(PY) -m pytest tests/unit/test_emulator_*.py tests/unit/test_contracts_names.py -q
 
 # ---- devstack (local stack) ------------------------------------------------
+# LocalStack (own venv .venv-localstack), Kafka (jars from Maven Central), the REST proxy and the
+# S3 sink run as host processes on 127.0.0.1; state, caches and logs live in .devstack/.
+# More: python -m devstack --help. SERVICE=<name> picks one log for `make logs`.
+SERVICE ?=
+
+.PHONY: up down status logs devstack-install
+
+devstack-install: $(STAMP) ## install LocalStack, its Kinesis engine and Kafka's jars (cached, idempotent)
+	$(PY) -m devstack install
+
+up: $(STAMP) ## start the local stack (installs what is missing; no-op when up); prints the API URL
+	$(PY) -m devstack up
+
+down: $(STAMP) ## stop the local stack's processes (only those devstack started)
+	$(PY) -m devstack down
+
+status: $(STAMP) ## health, Kafka end offsets, S3 objects/records, Kinesis records
+	$(PY) -m devstack status
+
+logs: $(STAMP) ## tail the services' logs (SERVICE=localstack|kafka|rest_proxy|s3_sink)
+	$(PY) -m devstack logs $(SERVICE)
+
+test-integration: $(STAMP) jars devstack-install ## integration tests (start the stack, or reuse a running one)
+	$(PY) -m pytest tests/integration -q -p no:cacheprovider
+
 
 # ---- jobs: batch -----------------------------------------------------------
+# Spark's extra jars (Delta, S3A + AWS SDK) come from Maven Central into the cache, once; Spark gets
+# them with spark.jars (jobs/common/spark.py). `make batch` reads the local stack's bucket; the
+# tables and q*.csv go to s3a://<bucket>/batch unless BATCH_OUTPUT / BATCH_RESULTS say otherwise.
+SPARK_JARS       := $(STATE)/cache/jars/spark
+SPARK_JARS_POM   := jobs/common/spark-jars.pom.xml
+SPARK_JARS_STAMP := $(SPARK_JARS)/.resolved
+BATCH_OUTPUT     ?=
+BATCH_RESULTS    ?=
+
+.PHONY: jars batch test-batch
+
+$(SPARK_JARS_STAMP): $(SPARK_JARS_POM)
+	rm -rf $(SPARK_JARS) && mkdir -p $(SPARK_JARS)
+	mvn -q -B -f $(SPARK_JARS_POM) dependency:copy-dependencies -DoutputDirectory=$(abspath $(SPARK_JARS))
+	@touch $@
+
+jars: $(SPARK_JARS_STAMP) ## resolve Spark's Delta and S3A jars with Maven into .devstack/cache/jars/spark
+
+batch: $(STAMP) jars ## run the batch job on the local stack's bucket (make up first)
+	@env_lines="$$($(PY) -m devstack env)" && eval "$$env_lines" && \
+	out="$${BATCH_OUTPUT:-s3a://$$DATA_BUCKET/batch}" && \
+	$(PY) -m jobs.batch --input "s3a://$$DATA_BUCKET" --output "$$out" \
+		--results "$${BATCH_RESULTS:-$$out}"
+
+test-batch: $(STAMP) jars ## only the batch job's tests (cleaning, analytics, the job on file:// input)
+	$(PY) -m pytest -q -p no:cacheprovider tests/unit/test_cleaning.py tests/unit/test_analytics.py \
+		tests/unit/test_schemas.py tests/integration/test_batch_file.py
 
 # ---- jobs: streaming -------------------------------------------------------
 

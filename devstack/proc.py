@@ -41,7 +41,8 @@ def start_ticks(pid: int) -> int | None:
     return int(fields[19]) if fields else None
 
 
-def _running(pid: int, ticks: int) -> bool:
+def is_running(pid: int, ticks: int) -> bool:
+    """True while that very process (not a later one with its pid) runs; zombies are dead."""
     fields = _stat(pid)
     return fields is not None and fields[0] not in ("Z", "X") and int(fields[19]) == ticks
 
@@ -59,7 +60,7 @@ def alive(path: Path) -> PidRecord | None:
     rec = read_pidfile(path)
     if rec is None:
         return None
-    if _running(rec.pid, rec.start_ticks):
+    if is_running(rec.pid, rec.start_ticks):
         return rec
     path.unlink(missing_ok=True)
     return None
@@ -142,13 +143,13 @@ def stop(pidfile: Path, grace: float = 20.0) -> bool:
 
 def _signal_all(targets: dict[int, int], sig: signal.Signals) -> None:
     for pid, ticks in targets.items():
-        if _running(pid, ticks):
+        if is_running(pid, ticks):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
 
 
 def _any_running(targets: dict[int, int]) -> bool:
-    return any(_running(pid, ticks) for pid, ticks in targets.items())
+    return any(is_running(pid, ticks) for pid, ticks in targets.items())
 
 
 def log_tail(log: Path, lines: int = 15) -> str:

@@ -151,13 +151,19 @@ def ensure_api(settings: Settings) -> tuple[Api, str]:
     found = find_api(settings)
     action = "unchanged"
     if found is None:
-        api_id = apigw.import_rest_api(body=body.encode(), failOnWarnings=True)["id"]
+        # As Terraform does with a body: create, then import the contract over it. The tag asks
+        # LocalStack for a fixed id, so the invoke URL survives restarts (AWS ignores it).
+        tags = {"_custom_id_": settings.names.pipeline_id}
+        api_id = apigw.create_rest_api(name=settings.api_name, tags=tags)["id"]
         action = "created"
     else:
         api_id = found["id"]
         if found.get("description") != mark:
-            apigw.put_rest_api(restApiId=api_id, mode="overwrite", body=body.encode())
             action = "updated"
+    if action != "unchanged":
+        apigw.put_rest_api(
+            restApiId=api_id, mode="overwrite", failOnWarnings=True, body=body.encode()
+        )
     if action != "unchanged":
         apigw.update_rest_api(
             restApiId=api_id,
@@ -173,13 +179,23 @@ def ensure_api(settings: Settings) -> tuple[Api, str]:
     return Api(id=api_id, url=settings.invoke_url(api_id), key=key), action
 
 
+def local_api_key(settings: Settings) -> str:
+    """This machine's API key: random, made once, kept in the state folder (never in the repo),
+    so API_KEY stays the same across restarts of the stack."""
+    path = settings.home / "api-key"
+    if not path.exists():
+        settings.home.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(16))
+    return path.read_text().strip()
+
+
 def _ensure_api_key(settings: Settings, apigw: Any, api_id: str) -> str:
     name = settings.api_name
     keys = apigw.get_api_keys(nameQuery=name, includeValues=True).get("items", [])
     key = next((k for k in keys if k.get("name") == name), None)
     if key is None:
-        # A fresh random key per stack: nothing secret is ever written to the repo.
-        key = apigw.create_api_key(name=name, enabled=True, value=secrets.token_hex(16))
+        key = apigw.create_api_key(name=name, enabled=True, value=local_api_key(settings))
     plans = apigw.get_usage_plans().get("items", [])
     plan = next((p for p in plans if p.get("name") == name), None)
     stage = {"apiId": api_id, "stage": API_STAGE}

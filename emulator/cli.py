@@ -154,15 +154,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _seed(args: argparse.Namespace, err: Console) -> int:
     db_url = args.db or config.source_db_url()
-    source.engine_for(db_url).dispose()  # a bad URL fails here, before the progress bar
-    with _progress(err, args.quiet) as bar:
-        task = bar.add_task("seed (rows per table)", total=args.rows)
-        result = source.seed(
-            db_url, args.rows, args.seed, progress=lambda done: bar.update(task, completed=done)
-        )
+    bar = _progress(err, args.quiet)
+    task = bar.add_task("seed (rows per table)", total=args.rows)
+
+    def progress(done: int) -> None:
+        bar.start()  # on the first chunk, so a setup error prints nothing but its line
+        bar.update(task, completed=done)
+
+    try:
+        result = source.seed(db_url, args.rows, args.seed, progress=progress)
+    finally:
+        _stop(bar)
     print(
-        f"seeded {result.rows:,} rows per table (seed {result.seed}) into {db_url} "
-        f"in {result.seconds:.2f} s"
+        f"seeded {result.rows:,} rows per table (seed {result.seed}) into "
+        f"{source.safe_url(db_url)} in {result.seconds:.2f} s"
     )
     return 0
 
@@ -209,7 +214,7 @@ def _post(args: argparse.Namespace, err: Console) -> int:
             **options,
         )
     finally:
-        bar.stop()
+        _stop(bar)
     return _finish(summaries)
 
 
@@ -223,6 +228,12 @@ def _finish(summaries: dict[str, Summary]) -> int:
         print("emulator: interrupted; the summary shows what was acknowledged", file=sys.stderr)
         return EXIT_INTERRUPTED
     return 0 if all(s.ok for s in summaries.values()) else EXIT_FAILED
+
+
+def _stop(bar: Progress) -> None:
+    # Progress.stop() prints a newline even when the bar never started.
+    if bar.live.is_started:
+        bar.stop()
 
 
 def _progress(console: Console, quiet: bool) -> Progress:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import uuid
 from bisect import bisect
 from collections.abc import Callable, Sequence
 from itertools import accumulate, combinations

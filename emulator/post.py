@@ -100,11 +100,13 @@ def post_events(
     """Send the first `count` rows of each table; returns a Summary per table.
 
     `options` are PostOptions fields (count, rate, batch_size, api_key, pipeline_id, tables,
-    retries, backoff, max_backoff, timeout, workers). Ctrl-C (KeyboardInterrupt) or setting
+    retries, backoff, max_backoff, timeout, workers); pipeline_id, api_key and db_url default
+    to PIPELINE_ID, API_KEY and SOURCE_DB_URL. Ctrl-C (KeyboardInterrupt) or setting
     `stop` ends the run cleanly: the summaries come back marked `interrupted`.
     Raises PostError for bad options, a missing source database or an unreachable API.
     """
     options.setdefault("pipeline_id", pipeline_id_from_env())
+    options.setdefault("api_key", config.api_key())
     opts = PostOptions(
         mode=mode, api_url=api_url, db_url=db_url or config.source_db_url(), **options
     )
@@ -153,7 +155,7 @@ def _mark_unfinished(summaries: dict[str, Summary], stop: threading.Event) -> No
 
 def check_reachable(api_url: str, timeout: float = 3.0) -> None:
     """Fail fast, in one line, when nothing listens at the API's host and port."""
-    if requests.utils.get_environ_proxies(api_url):
+    if _use_env_proxies(api_url) and requests.utils.get_environ_proxies(api_url):
         return  # through a proxy the direct connection may be blocked on purpose
     parts = urlsplit(api_url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -162,6 +164,12 @@ def check_reachable(api_url: str, timeout: float = 3.0) -> None:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise PostError(f"cannot reach the API at {api_url}: {reason}") from None
+
+
+def _use_env_proxies(api_url: str) -> bool:
+    """HTTP(S)_PROXY applies, except to the local stack: loopback never needs a proxy."""
+    host = urlsplit(api_url).hostname or ""
+    return host != "localhost" and not host.startswith("127.") and host != "::1"
 
 
 def _planned(engine: Any, table: str, count: int | None) -> int:
@@ -268,7 +276,7 @@ class _TableRun:
                     return
 
     def _sender(self) -> None:
-        with _session(self.opts.workers) as session:
+        with _session(self.opts.workers, _use_env_proxies(self.opts.api_url)) as session:
             while not self.stop.is_set():
                 try:
                     batch = self.queue.get(timeout=0.1)
@@ -368,9 +376,9 @@ class _TableRun:
 
 
 @contextlib.contextmanager
-def _session(pool: int) -> Iterator[requests.Session]:
+def _session(pool: int, trust_env: bool) -> Iterator[requests.Session]:
     session = requests.Session()
-    session.trust_env = True
+    session.trust_env = trust_env
     adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool))
     session.mount("http://", adapter)
     session.mount("https://", adapter)

@@ -52,6 +52,11 @@ class Summary:
             return self.errors[message]
 
     @property
+    def posted(self) -> int:
+        """Another name for `sent` (the reconciliation's "posted")."""
+        return self.sent
+
+    @property
     def records_per_s(self) -> float:
         return self.acknowledged / self.seconds if self.seconds > 0 else 0.0
 

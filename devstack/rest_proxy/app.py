@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from confluent_kafka import KafkaException
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
@@ -200,13 +201,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
-    code = errors.KAFKA_ERROR if _is_kafka(exc) else errors.INTERNAL
+    code = errors.KAFKA_ERROR if isinstance(exc, KafkaException) else errors.INTERNAL
     prefix = "Kafka error" if code == errors.KAFKA_ERROR else "Internal server error"
     return reply({"error_code": code, "message": f"{prefix}: {type(exc).__name__}: {exc}"}, 500)
-
-
-def _is_kafka(exc: Exception) -> bool:
-    return type(exc).__module__.startswith("confluent_kafka") or "Kafka" in type(exc).__name__
 
 
 class Guard:

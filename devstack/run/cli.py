@@ -17,6 +17,8 @@ EXIT_STAGE_FAILED = 3
 def main(argv: list[str] | None = None) -> int:
     opts = parse(argv)
     console = Console(highlight=False)
+    if not console.is_terminal:  # logs and CI: wide enough that paths and tables do not wrap
+        console = Console(highlight=False, width=160)
     # Imported here so that `--help` and bad flags answer at once.
     from devstack.run.pipeline import RunError, run
 

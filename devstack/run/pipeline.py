@@ -69,7 +69,7 @@ class Run:
 def run(opts: RunOptions, console: Console) -> int:
     """The whole pipeline; 0 when the reconciliation is exact, 1 when it is not."""
     r = Run(opts, console, new_run_dir(), Names.from_env())
-    console.print(f"run folder: {r.run_dir}")
+    console.print(f"run folder: {r.run_dir}", soft_wrap=True)
     started = False
     try:
         with r.stages.stage("stack", "install what is missing and start the local stack"):
@@ -149,8 +149,9 @@ def _stream_path(r: Run) -> None:
         cmd = [
             sys.executable, "-m", "jobs.streaming",
             "--streams", ",".join(TABLES),
-            "--output", r.uri("tables", "stream"),
-            "--checkpoints", r.uri("checkpoints"),
+            # Plain paths: the job adds stream/<table> (file:// URIs trip Delta's CREATE TABLE).
+            "--output", str(r.run_dir / "tables"),
+            "--checkpoints", str(r.run_dir / "checkpoints"),
             "--trigger", "available-now",
             "--initial-position", "at_timestamp",
             "--initial-timestamp", start.isoformat(timespec="milliseconds"),
@@ -229,8 +230,8 @@ def _finish(r: Run, summary: dict[str, Any], report_path: Path) -> int:
     reconcile.print_table(summary, r.console)
     r.stages.print_table()
     problems = reconcile.verify(summary)
-    r.console.print(f"reconciliation: {path}")
-    r.console.print(f"report: {report_path}")
+    r.console.print(f"reconciliation: {path}", soft_wrap=True)
+    r.console.print(f"report: {report_path}", soft_wrap=True)
     if problems:
         r.console.print(f"[red]the reconciliation does not add up ({len(problems)} problems)[/red]")
         return 1

@@ -220,6 +220,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
+        if getattr(args, "pipeline_id", None) is not None:
+            Names(args.pipeline_id)  # a bad id fails here, before the build and upload
         return COMMANDS[args.command](args)
     except (workspace.DeployError, BuildError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import json
+import sys
 from datetime import timedelta
 
 import pendulum
@@ -129,3 +131,13 @@ def test_new_cluster_spec_comes_from_json(dag) -> None:
     assert spec["new_cluster"] == cluster
     with pytest.raises(ValueError, match="JSON object"):
         macro(dag, "batch_tasks")({"pinterest_new_cluster": "[1, 2]"})
+
+
+def test_mwaa_requirements_constrain_the_airflow_we_test() -> None:
+    # MWAA installs dags/requirements.txt against the constraints of the Airflow it runs;
+    # that must be the Airflow (and Python) of the lock file these tests run on.
+    text = (DAGS_FOLDER / "requirements.txt").read_text()
+    version = importlib.metadata.version("apache-airflow")
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert f"/constraints-{version}/constraints-{python}.txt" in text
+    assert "apache-airflow-providers-databricks" in text

@@ -54,6 +54,7 @@ def task_instance(run):
     return ti
 
 
+@pytest.mark.timeout(300)
 def test_daily_run_submits_the_wheel_task_and_waits_for_success(configure) -> None:
     with FakeJobsAPI(outcomes=["SUCCESS"], running_polls=2) as api:
         configure(api)
@@ -81,6 +82,7 @@ def test_daily_run_submits_the_wheel_task_and_waits_for_success(configure) -> No
     assert len(api.calls("GET", GET)) > 2
 
 
+@pytest.mark.timeout(300)
 def test_failed_run_fails_the_task_and_the_retry_submits_again(configure) -> None:
     with FakeJobsAPI(outcomes=["FAILED"], running_polls=1) as api:
         configure(api)

@@ -142,7 +142,7 @@ def _stop_and_check(fresh: list[Any], every: bool) -> None:
     else:
         for service in reversed(fresh):
             proc.stop(service.pidfile)
-    survivors = [pid for pid, ticks in tree.items() if proc.start_ticks(pid) == ticks]
+    survivors = [pid for pid, ticks in tree.items() if proc.is_running(pid, ticks)]
     busy = [p for s in fresh for p in s.ports if _listening(p)]
     assert not survivors, f"processes left after stopping the stack: {survivors}"
     assert not busy, f"ports still listening after stopping the stack: {busy}"
@@ -211,8 +211,8 @@ def pipeline(stack: Stack, tmp_path: Any) -> Iterator[Pipeline]:
 def _drop(settings: Settings, stack: Stack) -> None:
     """Leave the shared stack as it was: delete the pipeline's topics, streams and bucket."""
     names = settings.names
-    futures = kafka_admin(settings.kafka_bootstrap).delete_topics(names.topics, request_timeout=15)
-    for future in futures.values():
+    admin = kafka_admin(settings.kafka_bootstrap)  # keep it alive until the futures resolve
+    for future in admin.delete_topics(names.topics, request_timeout=15).values():
         future.result(timeout=20)
     kinesis = stack.aws("kinesis")
     for stream in names.streams:

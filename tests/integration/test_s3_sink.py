@@ -19,12 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import requests
 from confluent_kafka.admin import AdminClient, NewTopic
-
-from devstack.config import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -42,15 +39,8 @@ class Run:
         self.topics = [f"{self.prefix}.{t}" for t in TABLES]
         self.bucket = self.prefix
         self.logs = tmp
-        aws = Settings.from_env().aws_env()  # what devstack gives its own sink
-        self.env = {**os.environ, **aws}
-        self.s3 = boto3.client(
-            "s3",
-            endpoint_url=aws["AWS_ENDPOINT_URL"],
-            region_name=aws["AWS_REGION"],
-            aws_access_key_id=aws["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=aws["AWS_SECRET_ACCESS_KEY"],
-        )
+        self.env = {**os.environ, **stack.env}  # `devstack env`: AWS endpoint and credentials
+        self.s3 = stack.aws("s3")
         self.sinks: list[subprocess.Popen[bytes]] = []
         self.sent: dict[tuple[str, int, int], bytes] = {}  # (topic, partition, offset) -> line
 

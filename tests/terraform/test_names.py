@@ -101,3 +101,25 @@ def test_root_wires_the_names_module_into_every_named_input() -> None:
     }
     for (module, arg), value in expected.items():
         assert modules[module][arg] == value, f"module.{module}.{arg}"
+
+
+def test_names_module_passes_terraform_validate(names_module: Path) -> None:
+    """The one module without a provider can be validated offline."""
+    import os
+    import subprocess
+
+    from tests.terraform.hcl import tf_binary
+
+    env = dict(os.environ, TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
+    for command in (["init", "-backend=false", "-input=false"], ["validate", "-no-color"]):
+        result = subprocess.run(
+            [tf_binary(), *command],
+            cwd=names_module,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success" in result.stdout

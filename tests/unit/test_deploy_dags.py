@@ -28,9 +28,7 @@ def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
         client = boto3.client("s3")
         client.create_bucket(Bucket=BUCKET)
         # MWAA needs a versioned bucket; versions also show how often a key was written.
-        client.put_bucket_versioning(
-            Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"}
-        )
+        client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
         yield client
 
 

@@ -1,4 +1,4 @@
-"""`python -m jobs.deploy` against a Databricks REST API double on 127.0.0.1 (databricks-sdk for real)."""
+"""`python -m jobs.deploy` against a Databricks REST API double on 127.0.0.1 (real SDK)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,9 @@ def test_submit_batch_uploads_the_wheel_submits_and_follows_to_success(
     wheel: Path, databricks_env: None, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
     with FakeJobsAPI(outcomes=["SUCCESS"], running_polls=2) as api:
-        code = run(api, monkeypatch, "submit-batch", "--wheel", str(wheel), "--pipeline-id", "abc123")
+        code = run(
+            api, monkeypatch, "submit-batch", "--wheel", str(wheel), "--pipeline-id", "abc123"
+        )
 
     assert code == 0
     uploads = {path: data for path, data in api.state.files.items()}
@@ -203,3 +205,13 @@ def test_help_lists_the_commands(capsys) -> None:
     out = capsys.readouterr().out
     for command in ("submit-batch", "submit-stream", "deploy-jobs", "deploy-dags"):
         assert command in out
+
+
+def test_bad_pipeline_id_exits_2_before_any_request(
+    wheel: Path, databricks_env: None, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    with FakeJobsAPI() as api:
+        code = run(api, monkeypatch, "submit-batch", "--wheel", str(wheel), "--pipeline-id", "BAD")
+    assert code == 2
+    assert capsys.readouterr().err.startswith("error: invalid PIPELINE_ID 'BAD'")
+    assert [r.path for r in api.requests if r.path.startswith("/api/")] == []

@@ -27,6 +27,11 @@ def test_wheel_holds_the_jobs_and_their_entry_points(tmp_path: Path) -> None:
 
 def test_build_failure_is_reported(tmp_path: Path) -> None:
     (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "pyproject.toml").write_text("[project\nbroken")
+    (tmp_path / "src" / "pyproject.toml").write_text(
+        "[project]\nname = 'x'\nversion = 'bad version'\n"
+    )
     with pytest.raises(BuildError, match="building the wheel failed"):
+        build_wheel(tmp_path / "out", source=tmp_path / "src")
+    (tmp_path / "src" / "pyproject.toml").write_text("[project\nbroken")
+    with pytest.raises(BuildError, match=r"pyproject\.toml"):
         build_wheel(tmp_path / "out", source=tmp_path / "src")

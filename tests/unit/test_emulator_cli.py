@@ -106,7 +106,7 @@ def in_process(
 
 def _one_line(code: int, err: str, expected_code: int, text: str) -> None:
     assert code == expected_code, err
-    lines = err.strip().splitlines()
+    lines = err.removesuffix("\n").split("\n")
     assert len(lines) == 1, err
     assert text in lines[0]
 
@@ -173,6 +173,11 @@ def test_bad_arguments_one_line(
         (["post", "batch", "--api", "http://x", "--db", "sqlite:////nowhere/x.db"], "seed` first"),
         (["post", "batch", "--api", "localhost:8082"], "invalid API URL"),
         (["seed", "--db", "nonsense", "--rows", "5"], "invalid database URL"),
+        (
+            ["seed", "--db", "nodriver+x://u:s3cret@h/db"],
+            "invalid database URL 'nodriver+x://u:***@h/db'",
+        ),
+        (["seed", "--db", "mysql+nodriver://u:s3cret@h/db"], "'mysql+nodriver://u:***@h/db'"),
     ],
 )
 def test_setup_errors_one_line(
@@ -184,6 +189,7 @@ def test_setup_errors_one_line(
 ) -> None:
     code, _, err = in_process(capsys, monkeypatch, seeded, *args)
     _one_line(code, err, 2, text)
+    assert "s3cret" not in err
 
 
 def test_unreachable_api_one_line(seeded: Path) -> None:

@@ -69,6 +69,16 @@ def test_chunk_size_does_not_change_the_database(tmp_path: Path) -> None:
     assert chunked.read_bytes() != b"" and _dump(chunked) == _dump(inline)
 
 
+def test_generic_sqlalchemy_insert_writes_the_same_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Other databases (MySQL, ...) take SQLAlchemy's own executemany path.
+    fast = _seed(tmp_path / "fast.db", 300, 2)
+    monkeypatch.setattr(source, "_driver_fast_path", lambda conn: False)
+    generic = _seed(tmp_path / "generic.db", 300, 2)
+    assert _dump(generic) == _dump(fast)
+
+
 def test_reseeding_an_existing_file_gives_the_same_bytes(tmp_path: Path) -> None:
     a = _seed(tmp_path / "a.db", 800, 5)
     first = a.read_bytes()

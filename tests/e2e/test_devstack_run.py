@@ -1,0 +1,89 @@
+"""End to end: `python -m devstack run` at a small size on the session's stack.
+
+It must exit 0 and leave a run folder whose reconciliation adds up exactly (re-checked here from
+the JSON alone), the nine answers as CSV with the DESIGN section 8 headers, and the report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contracts.names import TABLES
+from devstack.config import REPO_ROOT
+from devstack.reconcile import verify
+
+pytestmark = pytest.mark.e2e
+
+ROWS = 300
+HEADERS = {
+    "q4": "country,category,category_count",
+    "q5": "post_year,category,category_count",
+    "q6a": "country,poster_name,follower_count",
+    "q6b": "country,follower_count",
+    "q7": "age_group,category,category_count",
+    "q8": "age_group,median_follower_count",
+    "q9": "post_year,number_users_joined",
+    "q10": "post_year,median_follower_count",
+    "q11": "age_group,post_year,median_follower_count",
+}
+STAGES = ["stack", "seed", "post batch", "sink", "batch job", "post stream", "stream job"]
+
+
+@pytest.fixture(scope="module")
+def run_dir(stack: Any) -> Path:
+    env = {**os.environ, **stack.env, "PYSPARK_PYTHON": sys.executable}
+    cmd = [sys.executable, "-m", "devstack", "run", "--rows", str(ROWS), "--keep-up"]
+    out = subprocess.run(
+        cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=1800, check=False
+    )
+    assert out.returncode == 0, out.stdout[-6000:] + out.stderr[-3000:]
+    match = re.search(r"^run folder: (.+)$", out.stdout, re.M)
+    assert match, out.stdout[:2000]
+    assert "exact: all" in out.stdout
+    return Path(match.group(1).strip())
+
+
+def test_reconciliation_adds_up(run_dir: Path) -> None:
+    rec = json.loads((run_dir / "reconciliation.json").read_text())
+    assert rec["ok"] is True
+    assert verify(rec) == []
+    assert rec["rows"] == ROWS
+    for path, unit in (("batch", "S3 records"), ("stream", "Kinesis records")):
+        for table in TABLES:
+            r = rec["paths"][path][table]
+            assert r["posted"] == r["acknowledged"] == r["cleaned"] == ROWS, (path, table, r)
+            assert r["landed"] - r["duplicates"] == r["cleaned"], (path, table, r)
+            assert r["landed_unit"] == unit
+            assert r["lost"] == r["foreign"] == 0
+    # The dirt reached the tables as nulls instead of being dropped.
+    assert rec["paths"]["batch"]["pin"]["rows_with_nulls"] > 0
+    assert (
+        rec["paths"]["stream"]["pin"]["rows_with_nulls"]
+        == rec["paths"]["batch"]["pin"]["rows_with_nulls"]
+    )
+    assert len(rec["checks"]) == 2 * len(TABLES) * 9
+    assert all(rec["timings"][s] > 0 for s in STAGES), rec["timings"]
+
+
+def test_answers_have_the_design_headers(run_dir: Path) -> None:
+    for name, header in HEADERS.items():
+        lines = (run_dir / "results" / f"{name}.csv").read_text().splitlines()
+        assert lines[0] == header, (name, lines[0])
+        assert len(lines) > 1, f"{name} has no rows"
+
+
+def test_artefacts_and_report(run_dir: Path) -> None:
+    assert (run_dir / "source.db").stat().st_size > 0
+    html = (run_dir / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == len(HEADERS) + 1
+    assert "exact" in html and "Kinesis records" in html
+    latest = run_dir.parent / "latest"
+    assert latest.is_symlink()
