@@ -43,8 +43,8 @@ test: lint test-tf test-dags test-unit test-integration ## everything CI runs: l
 test-unit: $(STAMP) jars ## unit tests (no services)
 	$(PY) -m pytest tests/unit -q
 
-run: $(STAMP) ## the whole pipeline offline (grows as the stack lands)
-	$(PY) -m emulator seed --rows $(ROWS)
+run: $(STAMP) jars ## the whole pipeline offline, reconciliation and report (ROWS, RATE, BATCH, KEEP_UP)
+	ROWS=$(ROWS) RATE=$(RATE) BATCH=$(BATCH) KEEP_UP=$(KEEP_UP) $(PY) -m devstack run
 
 # ---- emulator (foundation) -------------------------------------------------
 # API_URL and API_KEY come from the environment; when unset, from `terraform output` of a
@@ -231,7 +231,8 @@ DEPLOY_ARGS ?=
 $(AF_STAMP): $(AF_LOCK)
 	@test -x $(AF_PY) || $(AF_BOOT) -m venv $(AF_VENV)
 	$(AF_PY) -m pip install --quiet 'uv==$(UV_VERSION)'
-	$(AF_VENV)/bin/uv pip install --quiet --python $(AF_PY) --no-deps -r $(AF_LOCK)
+	$(AF_VENV)/bin/uv pip install --quiet --native-tls --python $(AF_PY) --no-deps -r $(AF_LOCK) \
+		|| $(AF_PY) -m pip install --quiet --no-deps -r $(AF_LOCK)
 	@touch $@
 
 airflow-venv: $(AF_STAMP) ## create or update the Airflow virtualenv (.venv-airflow)
@@ -262,3 +263,18 @@ deploy-dags: $(STAMP) ## upload dags/*.py and dags/requirements.txt to the MWAA 
 
 
 # ---- end to end, benchmarks ------------------------------------------------
+# `make run` = `python -m devstack run` (devstack/run/): artefacts in .devstack/runs/<timestamp>/.
+# KEEP_UP=1 leaves a stack that run started running. The benchmarks need a running stack
+# (`make up`); FUZZ_EXAMPLES is per API operation and generation mode (>= 1,000 requests in all).
+KEEP_UP       ?= 0
+FUZZ_EXAMPLES ?= 100
+
+.PHONY: bench fuzz
+
+bench: $(STAMP) ## ingest and sink benchmarks against the running stack (table + JSON lines)
+	$(PY) -m bench.bench_ingest
+	$(PY) -m bench.bench_sink
+
+fuzz: $(STAMP) devstack-install ## schemathesis over the API (contracts/openapi.yaml): gateway + REST proxy
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/integration/test_fuzz_api.py -q -s \
+		-p no:cacheprovider

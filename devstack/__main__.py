@@ -73,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("devstack: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `devstack status | head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -91,6 +91,8 @@ class LocalStack(Service):
             "LOCALSTACK_HOST": f"{HOST}:{LOCALSTACK_PORT}",
             "DNS_ADDRESS": "0",  # no DNS server (it would listen on 0.0.0.0:53)
             "SERVICES": SERVICES,
+            # Load them while Kafka boots rather than on the first call (S3 alone takes ~7 s).
+            "EAGER_SERVICE_LOADING": "1",
             "SKIP_SSL_CERT_DOWNLOAD": "1",
             "DISABLE_EVENTS": "1",
             # kinesis-local listens on all interfaces with no setting for it: bind it to loopback.
