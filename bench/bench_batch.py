@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from pyspark.sql import SparkSession
+
 from contracts.names import Names
 from jobs.batch.job import JobConfig, Summary, run
 from jobs.batch.storage import TableTarget
@@ -39,7 +41,7 @@ def landing(events: int) -> Path:
     return folder
 
 
-def run_once(spark: object, events: int, work: Path) -> Summary:
+def run_once(spark: SparkSession, events: int, work: Path) -> Summary:
     shutil.rmtree(work, ignore_errors=True)
     config = JobConfig(
         input_uri=landing(events).as_uri(),
@@ -47,7 +49,7 @@ def run_once(spark: object, events: int, work: Path) -> Summary:
         target=TableTarget(output_uri=(work / "tables").as_uri()),
         names=NAMES,
     )
-    return run(spark, config, progress=lambda line: print(line, file=sys.stderr))  # type: ignore[arg-type]
+    return run(spark, config, progress=lambda line: print(line, file=sys.stderr))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -165,7 +165,13 @@ def _answer_section(q: Question, csv: Path) -> str:
 def _answer_chart(q: Question, frame: pd.DataFrame) -> bytes:
     if q.key == "q11":
         return _lines_by_group(frame, q)
-    top = frame.sort_values(q.value, ascending=False).head(MAX_BARS)
+    # Long answers (per country) show their largest values; short ones keep the file's order
+    # (years and age groups read best in order).
+    top = (
+        frame.sort_values(q.value, ascending=False).head(MAX_BARS)
+        if len(frame) > MAX_BARS
+        else frame
+    )
     labels = top[list(q.labels)].astype(str).agg(" / ".join, axis=1)
     fig, ax = plt.subplots(figsize=(9, max(2.0, 0.3 * len(top) + 1)))
     ax.barh(labels[::-1], top[q.value][::-1], color="#e60023")

@@ -5,18 +5,18 @@ Plain PySpark on a session it is given, so the same code runs locally and on Dat
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 
 from contracts.names import TABLES, Names
 from jobs.batch import analytics, storage
-from jobs.common.cleaning import CLEANERS
+from jobs.common.cleaning import EVENT_KEYS, NORMALIZERS, dedupe
 
 SUMMARY_FILE = "batch-summary.json"
 
@@ -53,7 +53,7 @@ class Summary:
 Progress = Callable[[str], None]
 
 
-@contextmanager
+@contextlib.contextmanager
 def _stage(summary: Summary, name: str, progress: Progress) -> Iterator[None]:
     start = time.perf_counter()
     yield
@@ -61,29 +61,46 @@ def _stage(summary: Summary, name: str, progress: Progress) -> Iterator[None]:
     progress(f"  {name:<16} {summary.seconds[name]:7.2f} s")
 
 
+def _cached(df: DataFrame) -> DataFrame:
+    """df kept in memory (spilling to disk) where the engine allows it.
+
+    Serverless Databricks refuses persist(); there the job is still right, only slower.
+    """
+    try:
+        return df.persist()
+    except Exception:
+        return df
+
+
+def _release(df: DataFrame) -> None:
+    with contextlib.suppress(Exception):  # nothing was cached (see _cached)
+        df.unpersist()
+
+
 def load_tables(
     spark: SparkSession, config: JobConfig, summary: Summary, progress: Progress
-) -> None:
-    """Read, clean and write each table; count what landed and what is left after cleaning."""
+) -> analytics.Tables:
+    """Read, clean and write each table; count what landed and what is left after cleaning.
+
+    Returns the cleaned tables cached in memory for the answers: one JSON scan per table in all.
+    """
+    cleaned = {}
     for table in TABLES:
         with _stage(summary, f"load {table}", progress):
             raw = storage.read_landed(spark, config.input_uri, config.names, table)
-            summary.landed[table] = raw.count()
-            where = storage.write_table(CLEANERS[table](raw), config.target, config.names, table)
+            rows = _cached(NORMALIZERS[table](raw))
+            summary.landed[table] = rows.count()
+            clean = _cached(dedupe(rows, EVENT_KEYS[table]))
+            where = storage.write_table(clean, config.target, config.names, table)
             summary.tables[table] = where
-            # Delta answers a plain count from its log's statistics: no data scan.
-            clean = storage.read_table(spark, config.target, config.names, table)
             summary.cleaned[table] = clean.count()
+            _release(rows)
+            cleaned[table] = clean
+    return analytics.Tables(**cleaned)
 
 
-def answer_all(
-    spark: SparkSession, config: JobConfig, summary: Summary, progress: Progress
-) -> None:
-    """Compute every answer from the Delta tables (small results: collected to the driver)."""
-    # Nine queries over the same three tables: read them once, keep them in memory.
-    t = analytics.Tables(
-        *(storage.read_table(spark, config.target, config.names, t).cache() for t in TABLES)
-    )
+def answer_all(t: analytics.Tables, summary: Summary, progress: Progress) -> None:
+    """Compute every answer (small results: collected to the driver)."""
     for name, question in analytics.QUESTIONS.items():
         with _stage(summary, name, progress):
             df = question(t)
@@ -91,8 +108,6 @@ def answer_all(
             if df.columns != columns:  # a guard for future edits, cheap and explicit
                 raise RuntimeError(f"{name} returned columns {df.columns}, expected {columns}")
             summary.answers[name] = [tuple(row) for row in df.collect()]
-    for df in (t.pin, t.geo, t.user):
-        df.unpersist()
 
 
 def write_answers(config: JobConfig, summary: Summary, progress: Progress) -> None:
@@ -105,8 +120,12 @@ def write_answers(config: JobConfig, summary: Summary, progress: Progress) -> No
 def run(spark: SparkSession, config: JobConfig, progress: Progress = print) -> Summary:
     summary = Summary()
     start = time.perf_counter()
-    load_tables(spark, config, summary, progress)
-    answer_all(spark, config, summary, progress)
+    tables = load_tables(spark, config, summary, progress)
+    try:
+        answer_all(tables, summary, progress)
+    finally:
+        for df in (tables.pin, tables.geo, tables.user):
+            _release(df)
     write_answers(config, summary, progress)
     summary.seconds["total"] = time.perf_counter() - start
     storage.write_text(config.results, SUMMARY_FILE, summary.to_json())

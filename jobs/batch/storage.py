@@ -61,7 +61,7 @@ class TableTarget:
 
     def location(self, names: Names, table: str) -> str:
         if self.catalog and self.schema:
-            return f"{self.catalog}.{self.schema}.{names.table(table)}"
+            return f"`{self.catalog}`.`{self.schema}`.`{names.table(table)}`"
         return f"{self.output_uri}/{names.table(table)}"
 
     @property
@@ -74,6 +74,8 @@ def write_table(df: DataFrame, target: TableTarget, names: Names, table: str) ->
     where = target.location(names, table)
     writer = df.write.format("delta").mode("overwrite").option("overwriteSchema", "true")
     if target.is_catalog:
+        # Managed tables (Unity Catalog needs no external location for them); --output unused.
+        df.sparkSession.sql(f"CREATE SCHEMA IF NOT EXISTS `{target.catalog}`.`{target.schema}`")
         writer.saveAsTable(where)
     else:
         writer.save(where)

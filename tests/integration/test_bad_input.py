@@ -128,6 +128,18 @@ def test_stream_ten_thousand_records_in_one_request(targets: FuzzTargets) -> Non
     error(put_stream(targets, body, path="records"), 400)  # PutRecords takes at most 500
 
 
+def test_stream_partition_key_with_quotes_and_backslashes(targets: FuzzTargets) -> None:
+    """Any string is a valid PartitionKey: the mapping template must escape it, not break."""
+    for key in ['say "hi"', "back\\slash", "tab\there", "it's"]:
+        body = json.dumps({"Data": {"k": key}, "PartitionKey": key}).encode()
+        resp = put_stream(targets, body)
+        assert resp.status_code == 200, (key, resp.status_code, resp.text[:300])
+        records = json.dumps({"Records": [{"Data": {"k": key}, "PartitionKey": key}]}).encode()
+        resp = put_stream(targets, records, path="records")
+        assert resp.status_code == 200, (key, resp.status_code, resp.text[:300])
+        assert resp.json()["FailedRecordCount"] == 0
+
+
 @pytest.mark.xfail(
     strict=True, reason="LocalStack 2026.3.0 defect: plain-text 500 on non-UTF-8 Kinesis bodies"
 )

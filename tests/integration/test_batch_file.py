@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import re
+import secrets
 import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -18,6 +19,7 @@ from contracts.names import TABLES, Names
 from emulator.generate import Generator, as_dicts
 from jobs.batch import analytics
 from jobs.batch.__main__ import main
+from jobs.batch.storage import TableTarget, read_table, write_table
 from jobs.common.schemas import CLEAN_SCHEMAS
 from tests.batch_landing import write_landed
 
@@ -135,3 +137,14 @@ def test_catalog_needs_schema(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--input", "/x", "--catalog", "main"])
     assert e.value.code == 2
     assert "--catalog and --schema go together" in capsys.readouterr().err
+
+
+def test_catalog_target_writes_managed_tables(spark: Any) -> None:
+    schema = f"batch_test_{secrets.token_hex(4)}"  # the local warehouse outlives the session
+    target = TableTarget(catalog="spark_catalog", schema=schema)
+    df = spark.createDataFrame([(1, "Peru", [1.0, 2.0], None)], CLEAN_SCHEMAS["geo"])
+    where = write_table(df, target, NAMES, "geo")
+    assert where == f"`spark_catalog`.`{schema}`.`0a1b2c3d4e5f_geo_table`"
+    assert [r.country for r in read_table(spark, target, NAMES, "geo").collect()] == ["Peru"]
+    assert spark.catalog.tableExists(f"spark_catalog.{schema}.0a1b2c3d4e5f_geo_table")
+    spark.sql(f"DROP SCHEMA spark_catalog.{schema} CASCADE")

@@ -95,10 +95,10 @@ def console(expression: str, cwd: Path, *args: str) -> bytes:
         timeout=60,
         check=False,
     )
-    if out.returncode != 0:
-        raise AssertionError(f"terraform console failed: {out.stderr.strip()}")
     match = re.search(r'"([A-Za-z0-9+/=]*)"', out.stdout)
-    assert match, f"unexpected console output: {out.stdout!r}"
+    # terraform exits non-zero on an invalid variable; OpenTofu warns and prints no value.
+    if out.returncode != 0 or not match:
+        raise AssertionError(f"terraform console failed: {out.stderr.strip()} {out.stdout.strip()}")
     return base64.b64decode(match.group(1))
 
 

@@ -176,3 +176,13 @@ def test_every_checkov_skip_carries_its_reason() -> None:
                 reason = re.fullmatch(r"\s*#checkov:skip=CKV2?_AWS_\d+:\S.{15,}", line)
                 assert reason, f"{f}: {line}"
     assert skips > 0
+
+
+def test_mwaa_requirements_file_pins_the_same_airflow() -> None:
+    """The requirements.txt Terraform uploads has MWAA's --constraint line for that version."""
+    root_vars = {n: b for _, blk in blocks(TF_ROOT, "variable") for n, b in blk.items()}
+    path = (TF_ROOT / root_vars["mwaa_requirements_path"]["default"]).resolve()
+    assert path.is_file(), path
+    version = root_vars["mwaa_airflow_version"]["default"]
+    first = path.read_text().splitlines()[0]
+    assert first.startswith("--constraint") and f"constraints-{version}/" in first, first

@@ -219,7 +219,7 @@ def test_q10_median_followers_by_join_year(spark: Any) -> None:
         (user(0, "Ann Lee", 30, T(2015, 3, 1)), 10),
         (user(1, "Ann Lee", 30, T(2015, 3, 1)), 20),  # same person, second event
         (user(2, "Bob Ray", 30, T(2015, 5, 1)), 40),
-        (user(3, "Cy Dee", 30, T(2015, 9, 1)), 50),  # 2015: 10 20 40 50 -> 30
+        (user(3, "Cy Dee", 30, T(2015, 9, 1)), 90),  # 2015: 10 20 40 90 -> 30 (mean: 40)
         (user(4, "Cy Dee", 30, T(2015, 9, 1)), None),  # null count: left out
         (user(5, "Di Eve", 30, T(2020, 12, 31, 23, 59, 59)), 5),  # 2020: 5
         (user(6, "Ed Fay", 30, T(2014, 12, 31)), 1000),  # out of range

@@ -1,0 +1,222 @@
+"""Streaming latency, post -> row readable in Delta, and the highest rate the local stack holds.
+
+    .venv/bin/python -m bench.bench_streaming [--rate 100] [--seconds 60] [--trigger 1]
+        [--rates 200,400,800] [--step-seconds 30] [--burst 5000]
+
+Pin records (the largest) go through API Gateway's PutRecords route to a two-shard stream of a
+throwaway pipeline id, from a client that sends `rate / 10` records ten times a second. The
+streaming job runs in this process on that stream with a processing-time trigger. A record's
+latency runs from the start of the request that posted it to the Delta commit that made it
+readable (the commit timestamp in the table's log, so no polling error). Steps:
+
+1. latency at `--rate` records/s for `--seconds` (after a warm-up that is not counted);
+2. higher rates, `--step-seconds` each: a rate is held when the client reached it, the p95
+   stayed under `--max-p95` seconds and the job caught up within 10 s of the last post;
+3. the job alone: `--burst` records written straight to Kinesis, drained at what rate.
+
+Prints a table and one JSON line per step. Needs the stack (`make up`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+
+import boto3
+import pyarrow.parquet as pq
+import requests
+
+from bench.common import emit, pin_values, stack_env
+from contracts.names import Names
+from contracts.records import dumps
+from emulator.wire import build_request
+from jobs.common.spark import get_spark
+from jobs.streaming.job import StreamConfig, register_source, start
+
+SHARDS = 2
+TICKS_PER_S = 10
+
+
+class Poster:
+    """Posts pin rows at a fixed rate; remembers when each record's request started."""
+
+    def __init__(self, env: dict[str, str], names: Names, values: list[dict[str, Any]]) -> None:
+        self.env, self.names, self.values = env, names, values
+        self.sent_at: dict[str, float] = {}
+        self.failed = 0
+        self.next = 0
+        self.http = requests.Session()
+        self.pool = ThreadPoolExecutor(max_workers=16)
+
+    def _send(self, rows: list[dict[str, Any]]) -> None:
+        req = build_request(
+            "stream", self.env["API_URL"], self.names, "pin", rows, multi=True,
+            api_key=self.env.get("API_KEY") or None,
+        )  # fmt: skip
+        started = time.time()
+        try:
+            resp = self.http.request(req.method, req.url, data=req.body, headers=req.headers,
+                                     timeout=30)  # fmt: skip
+            ok = resp.status_code == 200 and json.loads(resp.text).get("FailedRecordCount") == 0
+        except (requests.RequestException, ValueError):
+            ok = False
+        if not ok:
+            self.failed += len(rows)
+            return
+        for row in rows:
+            self.sent_at[row["unique_id"]] = started
+
+    def run(self, rate: float, seconds: float) -> tuple[int, float]:
+        """Post for `seconds`; returns (records posted, achieved records/s)."""
+        per_tick = max(1, round(rate / TICKS_PER_S))
+        ticks = int(seconds * TICKS_PER_S)
+        first, t0 = self.next, time.monotonic()
+        futures = []
+        for i in range(ticks):
+            time.sleep(max(0.0, t0 + i / TICKS_PER_S - time.monotonic()))
+            rows = self.values[self.next : self.next + per_tick]
+            self.next += len(rows)
+            futures.append(self.pool.submit(self._send, rows))
+        for f in futures:
+            f.result()
+        elapsed = time.monotonic() - t0
+        return self.next - first, (self.next - first) / elapsed
+
+
+def commit_times(table: Path) -> dict[str, float]:
+    """unique_id -> time of the Delta commit that added it (from the table's log)."""
+    out: dict[str, float] = {}
+    for log in sorted((table / "_delta_log").glob("*.json")):
+        actions = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+        when = next(a["commitInfo"]["timestamp"] for a in actions if "commitInfo" in a) / 1000
+        for action in actions:
+            if "add" in action:
+                ids = pq.read_table(table / action["add"]["path"], columns=["unique_id"])
+                out.update(dict.fromkeys(ids.column("unique_id").to_pylist(), when))
+    return out
+
+
+def wait_readable(table: Path, ids: list[str], timeout: float) -> dict[str, float]:
+    deadline = time.monotonic() + timeout
+    while True:
+        seen = commit_times(table)
+        if all(i in seen for i in ids) or time.monotonic() > deadline:
+            return seen
+        time.sleep(0.5)
+
+
+def latency_row(name: str, rate: float, achieved: float, sent: dict[str, float],
+                seen: dict[str, float]) -> dict[str, Any]:  # fmt: skip
+    lat = sorted(seen[i] - t for i, t in sent.items() if i in seen)
+    q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [float("nan")] * 99
+    return {
+        "step": name, "target_rps": rate, "posted_rps": round(achieved, 1),
+        "records": len(sent), "readable": len(lat),
+        "p50_s": round(q[49], 2), "p95_s": round(q[94], 2),
+        "max_s": round(lat[-1], 2) if lat else None,
+    }  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--rate", type=float, default=100, help="records/s of the latency step")
+    p.add_argument("--seconds", type=float, default=60, help="length of the latency step")
+    p.add_argument("--warmup", type=float, default=20, help="seconds posted before measuring")
+    p.add_argument("--trigger", default="1", help="seconds between micro-batches")
+    p.add_argument("--rates", default="200,400,800", help="higher rates to try, in order")
+    p.add_argument("--step-seconds", type=float, default=30)
+    p.add_argument("--max-p95", type=float, default=10.0, help="p95 (s) a held rate must keep")
+    p.add_argument("--burst", type=int, default=5000, help="records for the job-alone step")
+    args = p.parse_args(argv)
+    env = stack_env()
+    os.environ.update(env)  # the job's Python workers read Kinesis with these credentials
+    rates = [float(r) for r in args.rates.split(",") if r]
+    names = Names(f"bench-{secrets.token_hex(4)}")
+    kinesis = boto3.client("kinesis", endpoint_url=env["AWS_ENDPOINT_URL"],
+                           region_name=env["AWS_REGION"])  # fmt: skip
+    stream = names.stream("pin")
+    kinesis.create_stream(StreamName=stream, ShardCount=SHARDS)
+    kinesis.get_waiter("stream_exists").wait(StreamName=stream, WaiterConfig={"Delay": 0.5})
+    total = int(args.rate * (args.warmup + args.seconds) + sum(rates) * args.step_seconds)
+    poster = Poster(env, names, pin_values(total + args.burst, seed=secrets.randbelow(10**6)))
+    rows: list[dict[str, Any]] = []
+    with TemporaryDirectory(prefix="bench-stream-") as tmp:
+        cfg = StreamConfig(
+            names=names, tables=("pin",), checkpoints=f"{tmp}/checkpoints",
+            output_uri=f"{tmp}/tables", trigger=args.trigger, initial_position="trim_horizon",
+            region=env["AWS_REGION"], endpoint=env["AWS_ENDPOINT_URL"],
+        )  # fmt: skip
+        table = Path(cfg.target("pin").location)
+        spark = get_spark("bench-streaming")
+        register_source(spark, on_databricks=False)
+        cfg.target("pin").ensure(spark)
+        query = start(spark, cfg, "pin", False, progress=lambda line: None)
+        try:
+            print(f"warm-up: {args.warmup:.0f} s at {args.rate:.0f} records/s", file=sys.stderr)
+            poster.run(args.rate, args.warmup)
+            poster.sent_at.clear()
+            print(f"latency: {args.seconds:.0f} s at {args.rate:.0f} records/s", file=sys.stderr)
+            _, achieved = poster.run(args.rate, args.seconds)
+            sent = dict(poster.sent_at)
+            seen = wait_readable(table, list(sent), timeout=120)
+            rows.append(latency_row("latency", args.rate, achieved, sent, seen))
+            for rate in rates:
+                print(
+                    f"rate step: {args.step_seconds:.0f} s at {rate:.0f} records/s", file=sys.stderr
+                )
+                poster.sent_at.clear()
+                _, achieved = poster.run(rate, args.step_seconds)
+                sent = dict(poster.sent_at)
+                last_post = max(sent.values(), default=time.time())
+                seen = wait_readable(table, list(sent), timeout=120)
+                row = latency_row(f"rate {rate:.0f}", rate, achieved, sent, seen)
+                caught_up = max((seen[i] for i in sent if i in seen), default=0) - last_post
+                row["catch_up_s"] = round(caught_up, 1)
+                row["held"] = (achieved >= 0.9 * rate and row["readable"] == len(sent)
+                               and row["p95_s"] <= args.max_p95 and caught_up <= 10)  # fmt: skip
+                rows.append(row)
+                if not row["held"]:
+                    break
+            rows.append(burst(kinesis, stream, poster, table, args.burst))
+        finally:
+            query.stop()
+            kinesis.delete_stream(StreamName=stream, EnforceConsumerDeletion=True)
+    held = [r["target_rps"] for r in rows if r.get("held")]
+    print(f"\nhighest rate held: {max(held, default=args.rate):.0f} records/s; "
+          f"client failures: {poster.failed}\n")  # fmt: skip
+    emit(rows, ["step", "target_rps", "posted_rps", "records", "readable", "p50_s", "p95_s",
+                "max_s", "catch_up_s", "held", "drain_rps"])  # fmt: skip
+    return 0
+
+
+def burst(kinesis: Any, stream: str, poster: Poster, table: Path, n: int) -> dict[str, Any]:
+    """The job alone: n records straight to Kinesis (no gateway), then how fast they drain."""
+    values = poster.values[poster.next : poster.next + n]
+    print(f"job alone: {len(values)} records straight to Kinesis", file=sys.stderr)
+    first = time.time()
+    for i in range(0, len(values), 500):
+        chunk = values[i : i + 500]
+        records = [{"Data": dumps(v).encode(), "PartitionKey": str(v["index"])} for v in chunk]
+        kinesis.put_records(StreamName=stream, Records=records)
+    written = time.time()
+    ids = [v["unique_id"] for v in values]
+    seen = wait_readable(table, ids, timeout=300)
+    done = max((seen[i] for i in ids if i in seen), default=written)
+    return {
+        "step": "job alone", "records": len(ids), "readable": sum(i in seen for i in ids),
+        "posted_rps": round(len(ids) / max(written - first, 1e-9), 1),
+        "drain_rps": round(len(ids) / max(done - first, 1e-9), 1),
+    }  # fmt: skip
+
+
+if __name__ == "__main__":
+    sys.exit(main())
