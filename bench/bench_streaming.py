@@ -41,6 +41,7 @@ from contracts.records import dumps
 from emulator.wire import build_request
 from jobs.common.spark import get_spark
 from jobs.streaming.job import StreamConfig, register_source, start
+from jobs.streaming.sink import Counts
 
 SHARDS = 2
 TICKS_PER_S = 10
@@ -159,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         spark = get_spark("bench-streaming")
         register_source(spark, on_databricks=False)
         cfg.target("pin").ensure(spark)
-        query = start(spark, cfg, "pin", False, progress=lambda line: None)
+        trigger = {"processingTime": f"{float(args.trigger)} seconds"}
+        query = start(spark, cfg, "pin", False, lambda line: None, Counts(), trigger)
         try:
             print(f"warm-up: {args.warmup:.0f} s at {args.rate:.0f} records/s", file=sys.stderr)
             poster.run(args.rate, args.warmup)

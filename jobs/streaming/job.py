@@ -12,13 +12,14 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from pyspark.sql import SparkSession
 from pyspark.sql.streaming import StreamingQuery
 
 from contracts.names import Names
 from jobs.streaming.kinesis_options import parse_timestamp_ms
-from jobs.streaming.sink import Target, batch_writer
+from jobs.streaming.sink import Counts, Target, batch_writer
 
 AVAILABLE_NOW = "available-now"
 Progress = Callable[[str], None]
@@ -87,52 +88,58 @@ def register_source(spark: SparkSession, on_databricks: bool) -> None:
 
 
 def start(
-    spark: SparkSession, config: StreamConfig, table: str, on_databricks: bool, progress: Progress
+    spark: SparkSession,
+    config: StreamConfig,
+    table: str,
+    on_databricks: bool,
+    progress: Progress,
+    stats: Counts,
+    trigger: dict[str, Any],
 ) -> StreamingQuery:
+    """One stream's query: Kinesis -> foreachBatch(clean + MERGE) -> its Delta table."""
     target = config.target(table)
     records = (
         spark.readStream.format("kinesis")
         .options(**config.source_options(table, on_databricks))
         .load()
     )
-    writer = (
+    return (
         records.writeStream.queryName(f"stream-{table}")
-        .foreachBatch(batch_writer(spark, target, progress))
+        .foreachBatch(batch_writer(spark, target, progress, stats))
         .option("checkpointLocation", config.checkpoint(table))
+        .trigger(**trigger)
+        .start()
     )
-    if config.trigger == AVAILABLE_NOW:
-        writer = writer.trigger(availableNow=True)
-    else:
-        writer = writer.trigger(processingTime=f"{float(config.trigger)} seconds")
-    return writer.start()
-
-
-def input_rows(query: StreamingQuery) -> int:
-    return sum(int(p.get("numInputRows", 0)) for p in query.recentProgress)
 
 
 def run_available_now(
-    spark: SparkSession, config: StreamConfig, on_databricks: bool, progress: Progress
-) -> dict[str, int]:
-    """Process what the streams hold now, then stop; returns records read per table.
+    spark: SparkSession,
+    config: StreamConfig,
+    on_databricks: bool,
+    progress: Progress,
+    stats: Counts,
+) -> None:
+    """Process what the streams hold, then stop.
 
-    Spark 4.0 runs a Python source under availableNow as a single micro-batch (bounded by the
-    source's maxRecordsPerBatch / maxFetchDuration), so we repeat until a run reads nothing.
-    Each repeat restarts from the checkpoint, which the source's offsets make exact.
+    Databricks' source supports availableNow. Spark 4.0 runs a Python source under availableNow
+    as a single micro-batch (bounded by maxRecordsPerBatch / maxFetchDuration), so here the
+    queries run back-to-back micro-batches until a trigger finds nothing new, then stop.
     """
-    totals = dict.fromkeys(config.tables, 0)
-    pending = list(config.tables)
-    while pending:
-        queries = {t: start(spark, config, t, on_databricks, progress) for t in pending}
-        for query in queries.values():
-            query.awaitTermination()
-        pending = []
-        for table, query in queries.items():
-            rows = input_rows(query)
-            totals[table] += rows
-            if rows and not on_databricks:  # Databricks' source drains in one availableNow run
-                pending.append(table)
-    return totals
+    trigger: dict[str, Any] = (
+        {"availableNow": True} if on_databricks else {"processingTime": "0 seconds"}
+    )
+    queries = [
+        start(spark, config, t, on_databricks, progress, stats, trigger) for t in config.tables
+    ]
+    try:
+        for query in queries:
+            if on_databricks:
+                query.awaitTermination()
+            else:
+                query.processAllAvailable()
+    finally:
+        for query in queries:
+            query.stop()
 
 
 def run_continuous(
@@ -140,23 +147,27 @@ def run_continuous(
     config: StreamConfig,
     on_databricks: bool,
     progress: Progress,
+    stats: Counts,
     duration_s: float | None = None,
-) -> dict[str, int]:
+) -> None:
     """Micro-batches every `config.trigger` seconds until stopped (or `duration_s` elapsed)."""
-    queries = {t: start(spark, config, t, on_databricks, progress) for t in config.tables}
+    trigger = {"processingTime": f"{float(config.trigger)} seconds"}
+    queries = [
+        start(spark, config, t, on_databricks, progress, stats, trigger) for t in config.tables
+    ]
     deadline = time.monotonic() + duration_s if duration_s else None
     try:
-        while all(q.isActive for q in queries.values()):
+        while all(q.isActive for q in queries):
             if deadline and time.monotonic() >= deadline:
                 break
             time.sleep(0.5)
-        for query in queries.values():
-            if query.exception():
-                raise query.exception()  # type: ignore[misc]
+        for query in queries:
+            error = query.exception()
+            if error:
+                raise error
     finally:
-        for query in queries.values():
+        for query in queries:
             query.stop()
-    return {t: input_rows(q) for t, q in queries.items()}
 
 
 def run(
@@ -166,9 +177,13 @@ def run(
     progress: Progress = print,
     duration_s: float | None = None,
 ) -> dict[str, int]:
+    """Run the job; returns the records each table's micro-batches received (replays included)."""
     register_source(spark, on_databricks)
     for table in config.tables:
         config.target(table).ensure(spark)
+    stats = Counts()
     if config.trigger == AVAILABLE_NOW:
-        return run_available_now(spark, config, on_databricks, progress)
-    return run_continuous(spark, config, on_databricks, progress, duration_s)
+        run_available_now(spark, config, on_databricks, progress, stats)
+    else:
+        run_continuous(spark, config, on_databricks, progress, stats, duration_s)
+    return {t: stats.received.get(t, 0) for t in config.tables}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
@@ -73,8 +73,20 @@ def clean_batch(records: DataFrame, table: str) -> DataFrame:
     return dedupe(NORMALIZERS[table](parse(records, table)), EVENT_KEYS[table])
 
 
+@dataclass
+class Counts:
+    """Records received and rows inserted per table, over every micro-batch of a run."""
+
+    received: dict[str, int] = field(default_factory=dict)
+    inserted: dict[str, int] = field(default_factory=dict)
+
+    def add(self, table: str, received: int, inserted: int) -> None:
+        self.received[table] = self.received.get(table, 0) + received
+        self.inserted[table] = self.inserted.get(table, 0) + inserted
+
+
 def batch_writer(
-    spark: SparkSession, target: Target, progress: Progress
+    spark: SparkSession, target: Target, progress: Progress, counts: Counts
 ) -> Callable[[DataFrame, int], None]:
     """The foreachBatch function of one stream."""
     key = EVENT_KEYS[target.table]
@@ -88,6 +100,7 @@ def batch_writer(
             inserted = _merge(spark, target, clean_batch(records, target.table), key)
         finally:
             records.unpersist()
+        counts.add(target.table, received, inserted)
         progress(
             f"[{target.table}] batch {batch_id}: {received} records, {inserted} new, "
             f"{received - inserted} duplicate or already stored "

@@ -191,10 +191,11 @@ def test_stream_routes_store_data_as_its_json_text(stack: Any) -> None:
     stream = stack.names.stream("pin")
     kinesis = stack.aws("kinesis")
     rows = [{"index": -(i + 1), "title": f'probé "{i}"', "n": i} for i in range(3)]
+    key = 'a "quoted" \\ key\'s'  # must not break the mapping template's JSON
     single = requests.put(
         f"{stack.api_url}/streams/{stream}/record",
         headers={**stack.headers, "Content-Type": "application/json"},
-        data=json.dumps({"StreamName": stream, "Data": rows[0], "PartitionKey": "a"}),
+        data=json.dumps({"StreamName": stream, "Data": rows[0], "PartitionKey": key}),
         timeout=30,
     )
     assert single.status_code == 200, single.text
@@ -202,7 +203,7 @@ def test_stream_routes_store_data_as_its_json_text(stack: Any) -> None:
         f"{stack.api_url}/streams/{stream}/records",
         headers={**stack.headers, "Content-Type": "application/json"},
         data=json.dumps(
-            {"StreamName": stream, "Records": [{"Data": r, "PartitionKey": "b"} for r in rows[1:]]}
+            {"StreamName": stream, "Records": [{"Data": r, "PartitionKey": key} for r in rows[1:]]}
         ),
         timeout=60,
     )
@@ -218,6 +219,7 @@ def test_stream_routes_store_data_as_its_json_text(stack: Any) -> None:
         (record, *_) = kinesis.get_records(ShardIterator=iterator, Limit=1)["Records"]
         assert record["SequenceNumber"] == entry["SequenceNumber"]
         assert json.loads(record["Data"]) == row
+        assert record["PartitionKey"] == key
 
 
 def test_cli_errors_are_one_line(stack: Any, devstack_cli: Cli) -> None:

@@ -217,8 +217,9 @@ def test_put_templates_send_data_as_the_json_text_of_the_posted_value(
 
     single = template("/streams/{stream-name}/record")
     assert "$util.base64Encode($input.json('$.Data'))" in single
-    assert "$input.path('$.PartitionKey')" in single
+    assert "$input.json('$.PartitionKey')" in single  # a JSON literal: quotes can't break it
     many = template("/streams/{stream-name}/records")
     assert '$util.base64Encode($input.json("$.Records[$foreach.index].Data"))' in many
     assert "#foreach($elem in $input.path('$.Records'))" in many
+    assert '$input.json("$.Records[$foreach.index].PartitionKey")' in many
     assert "$input.params('stream-name')" in single and "$input.params('stream-name')" in many
