@@ -21,15 +21,21 @@ def main(argv: list[str] | None = None) -> int:
         console = Console(highlight=False, width=160)
     # Imported here so that `--help` and bad flags answer at once.
     from devstack.run.pipeline import RunError, run
+    from emulator.post import PostError
+    from emulator.source import SourceError
 
     try:
         return run(opts, console)
-    except (RunError, JobError, StackUnavailable) as exc:
+    except (RunError, JobError, StackUnavailable, PostError, SourceError) as exc:
         console.print(f"[red]run failed:[/red] {exc}", highlight=False)
         return EXIT_STAGE_FAILED
     except KeyboardInterrupt:
         console.print("[red]interrupted[/red]")
         return 130
+    except Exception as exc:  # e.g. a service that went away mid-run: one line, no trace
+        first = (str(exc).strip().splitlines() or [""])[0]
+        console.print(f"[red]run failed:[/red] {type(exc).__name__}: {first}", highlight=False)
+        return EXIT_STAGE_FAILED
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Run a Spark job as a child process: its output to the console and to a log file, with a deadline.
 
-The job runs in its own process group so that a timeout or Ctrl-C also ends its JVM.
+The job stays in our process group (Ctrl-C, or a caller killing the group, reaches its JVM too);
+on a timeout we kill its whole process tree.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import threading
 from pathlib import Path
 
 from rich.console import Console
+
+from devstack.proc import descendants
 
 # log4j lines ("25/01/01 12:00:00 WARN ...") go to the log file only: the console keeps the
 # job's own progress and answers.
@@ -35,12 +38,11 @@ def run_job(cmd: list[str], log_path: Path, timeout: float, console: Console, la
             stderr=subprocess.STDOUT,
             text=True,
             errors="replace",
-            start_new_session=True,
         )
 
         def expire() -> None:
             timed_out.set()
-            _kill_group(proc)
+            _kill_tree(proc)
 
         timer = threading.Timer(timeout, expire)
         timer.start()
@@ -52,7 +54,7 @@ def run_job(cmd: list[str], log_path: Path, timeout: float, console: Console, la
                     console.print(line.rstrip("\n"), markup=False, highlight=False)
             code = proc.wait()
         except BaseException:
-            _kill_group(proc)
+            _kill_tree(proc)
             raise
         finally:
             timer.cancel()
@@ -62,8 +64,9 @@ def run_job(cmd: list[str], log_path: Path, timeout: float, console: Console, la
         raise JobError(f"{label} failed with exit code {code}; see {log_path}")
 
 
-def _kill_group(proc: subprocess.Popen[str]) -> None:
+def _kill_tree(proc: subprocess.Popen[str]) -> None:
     if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
+        for pid in [*descendants(proc.pid), proc.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         proc.wait()

@@ -236,4 +236,3 @@ def _finish(r: Run, summary: dict[str, Any], report_path: Path) -> int:
         r.console.print(f"[red]the reconciliation does not add up ({len(problems)} problems)[/red]")
         return 1
     return 0
-

@@ -57,6 +57,9 @@ _MAX_CACHED_ROWS = 200_000
 
 _REREAD_GIVE_UP_S = 120.0
 
+_UNCAPPED = 2**62
+"""The record budget of a batch without maxRecordsPerBatch (time still bounds it)."""
+
 
 class KinesisDataSource(DataSource):
     """Register with `spark.dataSource.register(KinesisDataSource)`; read as format "kinesis"."""
@@ -203,14 +206,15 @@ class KinesisStreamReader(DataSourceStreamReader):
         """Poll shards round-robin until caught up, the record cap or the time limit."""
         tokens = {(s, sh): t for s, shards in base.items() for sh, t in shards.items()}
         fetched: dict[tuple[str, str], list[tuple]] = {}
-        budget = self.opts.max_records_per_batch or float("inf")
+        fetch_max = self.opts.max_records_per_fetch
+        budget = self.opts.max_records_per_batch or _UNCAPPED
         deadline = time.monotonic() + self.opts.max_fetch_duration_s
         active = self._readable(base)
         while active and budget > 0 and time.monotonic() < deadline:
-            share = int(min(self.opts.max_records_per_fetch, max(1, budget // len(active))))
+            share = min(fetch_max, max(1, budget // len(active)))  # fair split of the cap
             still = []
             for key in active:
-                limit = int(min(share, budget))
+                limit = min(share, budget)
                 if limit <= 0:
                     break
                 try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -41,13 +42,26 @@ STAGES = ["stack", "seed", "post batch", "sink", "batch job", "post stream", "st
 def run_dir(stack: Any) -> Path:
     env = {**os.environ, **stack.env, "PYSPARK_PYTHON": sys.executable}
     cmd = [sys.executable, "-m", "devstack", "run", "--rows", str(ROWS), "--keep-up"]
-    out = subprocess.run(
-        cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=1800, check=False
+    # Its own process group, so that a timeout also ends the Spark jobs it started.
+    run = subprocess.Popen(
+        cmd,
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
-    assert out.returncode == 0, out.stdout[-6000:] + out.stderr[-3000:]
-    match = re.search(r"^run folder: (.+)$", out.stdout, re.M)
-    assert match, out.stdout[:2000]
-    assert "exact: all" in out.stdout
+    try:
+        stdout, stderr = run.communicate(timeout=1800)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.communicate()
+    assert run.returncode == 0, stdout[-6000:] + stderr[-3000:]
+    match = re.search(r"^run folder: (.+)$", stdout, re.M)
+    assert match, stdout[:2000]
+    assert "exact: all" in stdout
     return Path(match.group(1).strip())
 
 

@@ -84,7 +84,13 @@ def test_streaming_job_survives_kill9(stack: Any, tmp_path: Path) -> None:
     assert done_before_kill < 3 * ROWS, "the kill came after everything was processed"
 
     again = start_job(stack, tmp_path, start, "available-now")
-    assert again.wait(timeout=600) == 0, (tmp_path / "job-available-now.log").read_text()[-3000:]
+    try:
+        code = again.wait(timeout=600)
+    finally:
+        if again.poll() is None:  # timed out: leave nothing running behind the test
+            os.killpg(again.pid, signal.SIGKILL)
+            again.wait()
+    assert code == 0, (tmp_path / "job-available-now.log").read_text()[-3000:]
 
     landed = kinesis.records_after(client, streams, base)
     by_table = {stack.names.table_of_stream(s): v for s, v in landed.items()}

@@ -157,6 +157,9 @@ def test_two_shards_all_records_in_order_per_shard() -> None:
     assert [x[4] for x in rows if x[3] == "shard-1"] == put1
     assert end == {STREAM: {"shard-0": off.after(put0[-1]), "shard-1": off.after(put1[-1])}}
     assert r.latestOffset() == end  # nothing new: the same offset, so Spark runs no batch
+    # Uncapped, each shard is read in one GetRecords call (up to maxRecordsPerFetch), then one
+    # more poll each to see nothing is left.
+    assert fake.calls.count("get_records") == 4
 
 
 def test_cap_per_batch_is_honored_and_nothing_is_skipped() -> None:

@@ -1,0 +1,39 @@
+"""A run counts only the Kinesis records written after its baseline, on every shard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from devstack.run import kinesis
+
+STREAM = "streaming-test-geo"
+
+
+@pytest.fixture
+def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        c = boto3.client("kinesis", region_name="us-east-1")
+        c.create_stream(StreamName=STREAM, ShardCount=2)
+        c.create_stream(StreamName="empty", ShardCount=1)
+        yield c
+
+
+def put(client: Any, first: int, n: int) -> None:
+    records = [{"Data": b'{"ind":%d}' % i, "PartitionKey": str(i)} for i in range(first, first + n)]
+    client.put_records(StreamName=STREAM, Records=records)
+
+
+def test_records_after_the_baseline_only(client: Any) -> None:
+    put(client, 0, 40)  # an earlier run
+    base = kinesis.positions(client, [STREAM, "empty"])
+    assert len(base) == 3 and base[(STREAM, "shardId-000000000000")] is not None
+    put(client, 40, 25)
+    got = kinesis.records_after(client, [STREAM, "empty"], base)
+    assert sorted(got[STREAM]) == sorted(b'{"ind":%d}' % i for i in range(40, 65))
+    assert got["empty"] == []
