@@ -16,7 +16,7 @@ ROWS  ?= 11153
 RATE  ?= 0
 BATCH ?= 500
 
-.PHONY: help venv lint fmt test test-unit test-integration test-e2e run
+.PHONY: help venv lint fmt test test-py test-unit test-integration run
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -38,9 +38,13 @@ fmt: $(STAMP) ## format the code
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-test: lint test-tf test-dags test-unit test-integration ## everything CI runs: lint, unit, integration, e2e, terraform and DAG checks
+test: lint test-tf test-dags test-py ## everything CI runs: lint, Terraform and DAG checks, unit, integration, e2e
 
-test-unit: $(STAMP) jars ## unit tests (no services)
+# One pytest run over unit, integration and e2e: one Spark session and one local stack per run.
+test-py: $(STAMP) jars devstack-install ## unit, integration and e2e tests in one pytest run
+	$(PY) -m pytest tests/unit tests/integration tests/e2e -q -p no:cacheprovider --durations=15
+
+test-unit: $(STAMP) jars ## unit tests only (no services)
 	$(PY) -m pytest tests/unit -q
 
 run: $(STAMP) jars ## the whole pipeline offline, reconciliation and report (ROWS, RATE, BATCH, KEEP_UP)

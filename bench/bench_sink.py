@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     n = names()
     topics = {t: n.topic(t) for t in TABLES}
     bootstrap = env.get("KAFKA_BOOTSTRAP", "127.0.0.1:9092")
-    reader = SinkReader(boto3.client("s3", endpoint_url=env.get("AWS_ENDPOINT_URL")), n.bucket)
+    reader = SinkReader(boto3.client("s3"), n.bucket)
     rows = rows_by_table(args.events)
     print(
         f"sink benchmark: {args.events:,} events via the gateway, "

@@ -22,6 +22,7 @@ def stack_env() -> dict[str, str]:
     except stack.StackUnavailable as exc:
         raise SystemExit(f"cannot read the stack settings (is it up? `make up`): {exc}") from None
     env.update({k: v for k, v in os.environ.items() if k in env})
+    os.environ.update(env)  # boto3 and the Kafka clients read the same settings
     return env
 
 
@@ -54,7 +55,7 @@ def emit(rows: list[dict[str, Any]], columns: list[str]) -> None:
 
 def _fmt(value: Any) -> str:
     if isinstance(value, float):
-        return f"{value:.4f}" if abs(value) < 1 else f"{value:,.1f}"
+        return f"{value:.3g}" if abs(value) < 1 else f"{value:,.1f}"
     return "" if value is None else str(value)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from pyspark.sql import SparkSession
@@ -54,7 +55,7 @@ def local_jars() -> list[str]:
     return jars
 
 
-def s3a_conf(env: dict[str, str] | os._Environ[str]) -> dict[str, str]:
+def s3a_conf(env: Mapping[str, str]) -> dict[str, str]:
     """S3A settings: LocalStack when AWS_ENDPOINT_URL is set, the default AWS chain otherwise."""
     endpoint = env.get("AWS_ENDPOINT_URL")
     region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
@@ -83,7 +84,7 @@ def s3a_conf(env: dict[str, str] | os._Environ[str]) -> dict[str, str]:
     return conf
 
 
-def apply_s3a(spark: SparkSession, env: dict[str, str]) -> None:
+def apply_s3a(spark: SparkSession, env: Mapping[str, str]) -> None:
     """Point S3A of a running local session at another endpoint (e.g. a stack started later).
 
     Takes effect for buckets not touched yet in this session (Hadoop caches one client per bucket).
@@ -101,7 +102,7 @@ def local_conf(app_name: str) -> dict[str, str]:
     conf["spark.sql.warehouse.dir"] = str(devstack_home() / "spark-warehouse")
     conf["spark.pyspark.python"] = sys.executable
     java_options = ["-Duser.timezone=UTC"]
-    if LOG_CONFIG.exists():  # absent when installed from a wheel: Spark's defaults then
+    if LOG_CONFIG.exists():  # shipped as package data; Spark's chatty defaults otherwise
         java_options.append(f"-Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}")
     conf["spark.driver.extraJavaOptions"] = " ".join(java_options)
     conf.update(s3a_conf(os.environ))
