@@ -40,7 +40,7 @@ from contracts.names import Names
 from contracts.records import dumps
 from emulator.wire import build_request
 from jobs.common.spark import get_spark
-from jobs.streaming.job import StreamConfig, register_source, start
+from jobs.streaming.job import StreamConfig, register_source, start, stop_between_batches
 from jobs.streaming.sink import Counts
 
 SHARDS = 2
@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
                     break
             rows.append(burst(kinesis, stream, poster, table, args.burst))
         finally:
-            query.stop()
+            stop_between_batches([query])
             kinesis.delete_stream(StreamName=stream, EnforceConsumerDeletion=True)
     held = [r["target_rps"] for r in rows if r.get("held")]
     print(f"\nhighest rate held: {max(held, default=args.rate):.0f} records/s; "

@@ -1,16 +1,21 @@
-"""What landed in Kinesis for one run: records after each shard's last sequence number at the start.
+"""What landed in Kinesis for one run: the records that arrived from the run's start instant on.
 
-Streams keep earlier runs' records (24 h retention), so the run notes where each shard ended before
-posting (the baseline) and counts only the records after it.
+Streams keep earlier runs' records (24 h retention), so a run notes the instant before it posts and
+reads each shard from there (AT_TIMESTAMP): the same instant the streaming job starts from, and no
+need to read the streams' history.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
-Positions = dict[tuple[str, str], str | None]
-"""(stream, shard id) -> last sequence number seen (None: the shard was empty)."""
+
+def start_instant() -> dt.datetime:
+    """Now, in UTC, cut to the millisecond (Kinesis' arrival timestamps are milliseconds)."""
+    now = dt.datetime.now(dt.UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def shard_ids(kinesis: Any, stream: str) -> list[str]:
@@ -18,33 +23,19 @@ def shard_ids(kinesis: Any, stream: str) -> list[str]:
     return [s["ShardId"] for s in shards]
 
 
-def positions(kinesis: Any, streams: list[str]) -> Positions:
-    """The last sequence number of every shard (reads each shard to its end once)."""
-    out: Positions = {}
-    for stream in streams:
-        for shard in shard_ids(kinesis, stream):
-            records = _read_shard(kinesis, stream, shard, None)
-            out[(stream, shard)] = records[-1]["SequenceNumber"] if records else None
-    return out
-
-
-def records_after(kinesis: Any, streams: list[str], base: Positions) -> dict[str, list[bytes]]:
-    """Per stream, the Data of every record written after the baseline."""
+def records_since(kinesis: Any, streams: list[str], since: dt.datetime) -> dict[str, list[bytes]]:
+    """Per stream, the Data of every record that arrived at or after `since`."""
     out: dict[str, list[bytes]] = {s: [] for s in streams}
     for stream in streams:
         for shard in shard_ids(kinesis, stream):
-            records = _read_shard(kinesis, stream, shard, base.get((stream, shard)))
-            out[stream] += [r["Data"] for r in records]
+            out[stream] += [r["Data"] for r in _read_shard(kinesis, stream, shard, since)]
     return out
 
 
-def _read_shard(kinesis: Any, stream: str, shard: str, after: str | None) -> list[dict[str, Any]]:
-    args: dict[str, Any] = {"StreamName": stream, "ShardId": shard}
-    if after is None:
-        args["ShardIteratorType"] = "TRIM_HORIZON"
-    else:
-        args.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", StartingSequenceNumber=after)
-    iterator = kinesis.get_shard_iterator(**args)["ShardIterator"]
+def _read_shard(kinesis: Any, stream: str, shard: str, since: dt.datetime) -> list[dict[str, Any]]:
+    iterator = kinesis.get_shard_iterator(
+        StreamName=stream, ShardId=shard, ShardIteratorType="AT_TIMESTAMP", Timestamp=since
+    )["ShardIterator"]
     out: list[dict[str, Any]] = []
     while iterator:
         resp = _get_records(kinesis, iterator)

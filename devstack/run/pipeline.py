@@ -5,7 +5,6 @@ stack -> seed -> post batch -> sink -> batch job -> post stream -> stream job ->
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sys
@@ -141,9 +140,8 @@ def _stream_path(r: Run) -> None:
     client = boto3.client("kinesis")
     streams = r.names.streams
     with r.stages.stage("post stream", "every event through API Gateway -> Kinesis"):
-        base = kinesis.positions(client, streams)
-        # The job starts from this instant: earlier runs' records stay out of this run's tables.
-        start = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        # The job reads from this instant on: earlier runs' records stay out of this run's tables.
+        start = kinesis.start_instant()
         r.posted["stream"] = _post(r, "stream")
     with r.stages.stage("stream job", "Spark Structured Streaming, availableNow: Kinesis -> Delta"):
         cmd = [
@@ -163,7 +161,7 @@ def _stream_path(r: Run) -> None:
             r.console,
             "streaming job",
         )
-    records = kinesis.records_after(client, streams, base)
+    records = kinesis.records_since(client, streams, start)
     r.landed["stream"] = {r.names.table_of_stream(s): v for s, v in records.items()}
 
 

@@ -123,10 +123,10 @@ def run_available_now(
 
     Databricks' source supports availableNow. Spark 4.0 runs a Python source under availableNow
     as a single micro-batch (bounded by maxRecordsPerBatch / maxFetchDuration), so here the
-    queries run back-to-back micro-batches until a trigger finds nothing new, then stop.
+    queries run micro-batches until a trigger finds nothing new, then stop.
     """
     trigger: dict[str, Any] = (
-        {"availableNow": True} if on_databricks else {"processingTime": "0 seconds"}
+        {"availableNow": True} if on_databricks else {"processingTime": "1 second"}
     )
     queries = [
         start(spark, config, t, on_databricks, progress, stats, trigger) for t in config.tables
@@ -138,8 +138,7 @@ def run_available_now(
             else:
                 query.processAllAvailable()
     finally:
-        for query in queries:
-            query.stop()
+        stop_between_batches(queries)
 
 
 def run_continuous(
@@ -166,8 +165,20 @@ def run_continuous(
             if error:
                 raise error
     finally:
-        for query in queries:
-            query.stop()
+        stop_between_batches(queries)
+
+
+def stop_between_batches(queries: list[StreamingQuery], wait_s: float = 60.0) -> None:
+    """Stop each query when no micro-batch is running, if that comes within `wait_s`.
+
+    Stopping inside foreachBatch is safe (the batch is replayed and the MERGE inserts nothing
+    twice), but Spark 4.0 then fails to classify the long Py4J error and logs a StackOverflowError.
+    """
+    deadline = time.monotonic() + wait_s
+    for query in queries:
+        while query.isActive and query.status["isTriggerActive"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        query.stop()
 
 
 def run(

@@ -43,7 +43,12 @@ class Target:
 
     def ensure(self, spark: SparkSession) -> None:
         """Create the empty table with the cleaned schema unless it exists."""
-        builder = DeltaTable.createIfNotExists(spark).addColumns(CLEAN_SCHEMAS[self.table])
+        # Every micro-batch adds small files that each MERGE scans: let Delta compact them.
+        builder = (
+            DeltaTable.createIfNotExists(spark)
+            .addColumns(CLEAN_SCHEMAS[self.table])
+            .property("delta.autoOptimize.autoCompact", "true")
+        )
         if self.is_catalog:
             schema = self.location.rsplit(".", 1)[0]
             spark.sql(f"CREATE SCHEMA IF NOT EXISTS {schema}")

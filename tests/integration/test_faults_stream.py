@@ -63,8 +63,7 @@ def test_streaming_job_survives_kill9(stack: Any, tmp_path: Path) -> None:
     db_url = seeded_db(tmp_path, ROWS, seed_value=2024)
     client = stack.aws("kinesis")
     streams = stack.names.streams
-    base = kinesis.positions(client, streams)
-    start = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    start = kinesis.start_instant()
     tables = {t: tmp_path / "tables" / "stream" / stack.names.table(t) for t in TABLES}
 
     job = start_job(stack, tmp_path, start, "1")
@@ -92,7 +91,7 @@ def test_streaming_job_survives_kill9(stack: Any, tmp_path: Path) -> None:
             again.wait()
     assert code == 0, (tmp_path / "job-available-now.log").read_text()[-3000:]
 
-    landed = kinesis.records_after(client, streams, base)
+    landed = kinesis.records_since(client, streams, start)
     by_table = {stack.names.table_of_stream(s): v for s, v in landed.items()}
     rows = reconcile_run("stream", db_url, ROWS, summaries, by_table, lambda t: str(tables[t]))
     print(f"kill -9 streaming job after {done_before_kill} rows: {describe(rows)}")

@@ -33,6 +33,16 @@ def parse(path: Path) -> dict[str, Any]:
         return hcl2.load(f, serialization_options=_OPTIONS)
 
 
+def internal_modules() -> set[str]:
+    """Modules that other modules call (source = "../<name>"), not the root."""
+    return {
+        body["source"].removeprefix("../")
+        for m in MODULES
+        for _, block in blocks(MODULES_DIR / m, "module")
+        for body in block.values()
+    }
+
+
 def config_dirs() -> list[Path]:
     """The root configuration and every module."""
     return [TF_ROOT, *(MODULES_DIR / m for m in MODULES)]

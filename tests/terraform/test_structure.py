@@ -11,6 +11,7 @@ from tests.terraform.hcl import (
     TF_ROOT,
     blocks,
     config_dirs,
+    internal_modules,
     labelled,
     parse,
 )
@@ -86,7 +87,13 @@ def test_root_composes_every_module() -> None:
         for _, b in blocks(TF_ROOT, "module")
         for body in b.values()
     }
-    assert used == set(MODULES)
+    assert used == set(MODULES) - internal_modules()
+
+
+def test_internal_modules_are_few_and_known() -> None:
+    """Shared building blocks of the modules; the root never calls them itself."""
+    assert internal_modules() == {"logs_kms_key", "private_bucket"}
+    assert not internal_modules() & EXPECTED_MODULES
 
 
 def test_root_outputs_what_users_need() -> None:
@@ -138,14 +145,19 @@ def test_security_essentials() -> None:
     streams = labelled(MODULES_DIR / "kinesis", "resource", "aws_kinesis_stream")["this"]
     assert streams["encryption_type"] == "KMS"
 
+    # Both buckets (data, DAG source) are private_bucket modules.
     for module in ("storage", "mwaa"):
-        pab = labelled(MODULES_DIR / module, "resource", "aws_s3_bucket_public_access_block")
-        (block,) = pab.values()
-        assert all(block[k] is True for k in ("block_public_acls", "block_public_policy"))
-        assert all(block[k] is True for k in ("ignore_public_acls", "restrict_public_buckets"))
-        versioning = labelled(MODULES_DIR / module, "resource", "aws_s3_bucket_versioning")
-        (v,) = versioning.values()
-        assert v["versioning_configuration"][0]["status"] == "Enabled"
+        sources = [
+            b["source"] for _, blk in blocks(MODULES_DIR / module, "module") for b in blk.values()
+        ]
+        assert "../private_bucket" in sources, f"{module} builds its bucket without private_bucket"
+    bucket = MODULES_DIR / "private_bucket"
+    pab = labelled(bucket, "resource", "aws_s3_bucket_public_access_block")
+    (block,) = pab.values()
+    assert all(block[k] is True for k in ("block_public_acls", "block_public_policy"))
+    assert all(block[k] is True for k in ("ignore_public_acls", "restrict_public_buckets"))
+    (v,) = labelled(bucket, "resource", "aws_s3_bucket_versioning").values()
+    assert v["versioning_configuration"][0]["status"] == "Enabled"
 
 
 def test_mwaa_airflow_version_matches_the_dag_tests() -> None:

@@ -7,7 +7,6 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  arn_tail   = "${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}"
   access_log = "/apigateway/${var.name}/${var.stage_name}/access"
 
   body = templatefile(var.openapi_template_path, {
@@ -114,49 +113,17 @@ resource "aws_api_gateway_deployment" "this" {
   }
 }
 
-resource "aws_kms_key" "logs" {
-  description         = "API Gateway ${var.name} access logs"
-  enable_key_rotation = true
-  policy              = data.aws_iam_policy_document.logs_key_policy.json
-}
-
-data "aws_iam_policy_document" "logs_key_policy" {
-  #checkov:skip=CKV_AWS_109:key policy: "*" is this key, and the account root must keep control of it
-  #checkov:skip=CKV_AWS_111:key policy: "*" is this key, and the account root must keep control of it
-  #checkov:skip=CKV_AWS_356:key policy: in a key policy the resource "*" means this key only
-  statement {
-    sid       = "AccountAdministers"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "AccessLogGroupUsesKey"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${data.aws_region.current.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${data.aws_partition.current.partition}:logs:${local.arn_tail}:log-group:${local.access_log}"]
-    }
-  }
+module "logs_key" {
+  source            = "../logs_kms_key"
+  description       = "API Gateway ${var.name} access logs"
+  log_group_name    = local.access_log
+  log_statement_sid = "AccessLogGroupUsesKey"
 }
 
 resource "aws_cloudwatch_log_group" "access" {
   name              = local.access_log
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.logs.arn
+  kms_key_id        = module.logs_key.arn
 }
 
 resource "aws_api_gateway_stage" "this" {

@@ -48,49 +48,17 @@ resource "aws_vpc_security_group_egress_rule" "clients_to_brokers" {
 
 # ---- encryption and logs -------------------------------------------------------------------
 
-resource "aws_kms_key" "msk" {
-  description         = "MSK ${var.name}: data at rest and broker logs"
-  enable_key_rotation = true
-  policy              = data.aws_iam_policy_document.msk_key_policy.json
-}
-
-data "aws_iam_policy_document" "msk_key_policy" {
-  #checkov:skip=CKV_AWS_109:key policy: "*" is this key, and the account root must keep control of it
-  #checkov:skip=CKV_AWS_111:key policy: "*" is this key, and the account root must keep control of it
-  #checkov:skip=CKV_AWS_356:key policy: in a key policy the resource "*" means this key only
-  statement {
-    sid       = "AccountAdministers"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "BrokerLogGroupUsesKey"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${data.aws_region.current.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${data.aws_partition.current.partition}:logs:${local.arn_tail}:log-group:${local.log_group}"]
-    }
-  }
+module "key" {
+  source            = "../logs_kms_key"
+  description       = "MSK ${var.name}: data at rest and broker logs"
+  log_group_name    = local.log_group
+  log_statement_sid = "BrokerLogGroupUsesKey"
 }
 
 resource "aws_cloudwatch_log_group" "brokers" {
   name              = local.log_group
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.msk.arn
+  kms_key_id        = module.key.arn
 }
 
 # ---- cluster -------------------------------------------------------------------------------
@@ -146,7 +114,7 @@ resource "aws_msk_cluster" "this" {
   }
 
   encryption_info {
-    encryption_at_rest_kms_key_arn = aws_kms_key.msk.arn
+    encryption_at_rest_kms_key_arn = module.key.arn
 
     encryption_in_transit {
       client_broker = "TLS"

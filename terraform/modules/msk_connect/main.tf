@@ -142,49 +142,17 @@ resource "aws_iam_role_policy" "connector" {
 
 # ---- logs ----------------------------------------------------------------------------------
 
-resource "aws_kms_key" "logs" {
-  description         = "MSK Connect ${var.connector_name} worker logs"
-  enable_key_rotation = true
-  policy              = data.aws_iam_policy_document.logs_key_policy.json
-}
-
-data "aws_iam_policy_document" "logs_key_policy" {
-  #checkov:skip=CKV_AWS_109:key policy: "*" is this key, and the account root must keep control of it
-  #checkov:skip=CKV_AWS_111:key policy: "*" is this key, and the account root must keep control of it
-  #checkov:skip=CKV_AWS_356:key policy: in a key policy the resource "*" means this key only
-  statement {
-    sid       = "AccountAdministers"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "WorkerLogGroupUsesKey"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${data.aws_region.current.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${data.aws_partition.current.partition}:logs:${local.arn_tail}:log-group:${local.log_group}"]
-    }
-  }
+module "logs_key" {
+  source            = "../logs_kms_key"
+  description       = "MSK Connect ${var.connector_name} worker logs"
+  log_group_name    = local.log_group
+  log_statement_sid = "WorkerLogGroupUsesKey"
 }
 
 resource "aws_cloudwatch_log_group" "workers" {
   name              = local.log_group
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.logs.arn
+  kms_key_id        = module.logs_key.arn
 }
 
 # ---- connector -----------------------------------------------------------------------------

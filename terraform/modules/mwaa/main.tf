@@ -16,162 +16,45 @@ locals {
 
 # ---- key: bucket, environment, log groups and secrets --------------------------------------
 
-resource "aws_kms_key" "mwaa" {
-  description         = "MWAA ${var.name}: source bucket, environment, logs, Airflow secrets"
-  enable_key_rotation = true
-  policy              = data.aws_iam_policy_document.mwaa_key_policy.json
-}
-
-data "aws_iam_policy_document" "mwaa_key_policy" {
-  #checkov:skip=CKV_AWS_109:key policy: "*" is this key, and the account root must keep control of it
-  #checkov:skip=CKV_AWS_111:key policy: "*" is this key, and the account root must keep control of it
-  #checkov:skip=CKV_AWS_356:key policy: in a key policy the resource "*" means this key only
-  statement {
-    sid       = "AccountAdministers"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account}:root"]
-    }
-  }
-
-  # MWAA names its log groups airflow-<environment>-<stream>.
-  statement {
-    sid       = "AirflowLogGroupsUseKey"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${local.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${local.partition}:logs:${local.region}:${local.account}:log-group:airflow-${var.name}-*"]
-    }
-  }
+module "key" {
+  source      = "../logs_kms_key"
+  description = "MWAA ${var.name}: source bucket, environment, logs, Airflow secrets"
+  # MWAA creates its log groups itself, named airflow-<environment>-<stream>.
+  log_group_name    = "airflow-${var.name}-*"
+  log_statement_sid = "AirflowLogGroupsUseKey"
 }
 
 # ---- source bucket -------------------------------------------------------------------------
 
-resource "aws_s3_bucket" "source" {
-  #checkov:skip=CKV_AWS_144:cross-region replication doubles cost; the bucket is re-created from the repo by terraform
-  #checkov:skip=CKV2_AWS_62:nothing consumes bucket events; MWAA polls the bucket itself
+# MWAA requires a versioned bucket (requirements.txt is referenced by version).
+module "source_bucket" {
   #checkov:skip=CKV_AWS_18:access logging needs a second bucket; every object here comes from the repo
+  source        = "../private_bucket"
   bucket        = local.bucket
   force_destroy = var.force_destroy
-}
-
-resource "aws_s3_bucket_ownership_controls" "source" {
-  bucket = aws_s3_bucket.source.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "source" {
-  bucket                  = aws_s3_bucket.source.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-# MWAA requires a versioned bucket (requirements.txt is referenced by version).
-resource "aws_s3_bucket_versioning" "source" {
-  bucket = aws_s3_bucket.source.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "source" {
-  bucket = aws_s3_bucket.source.id
-
-  rule {
-    bucket_key_enabled = true
-
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.mwaa.arn
-    }
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "source" {
-  bucket = aws_s3_bucket.source.id
-
-  rule {
-    id     = "expire-old-versions"
-    status = "Enabled"
-
-    filter {}
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = 30
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.source]
-}
-
-data "aws_iam_policy_document" "source_bucket" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.source.arn, "${aws_s3_bucket.source.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "source" {
-  bucket = aws_s3_bucket.source.id
-  policy = data.aws_iam_policy_document.source_bucket.json
-
-  depends_on = [aws_s3_bucket_public_access_block.source]
+  kms_key_arn   = module.key.arn
 }
 
 resource "aws_s3_object" "dags" {
   for_each = local.dag_files
 
-  bucket      = aws_s3_bucket.source.id
+  bucket      = module.source_bucket.id
   key         = "dags/${each.value}"
   source      = "${var.dags_dir}/${each.value}"
   source_hash = filemd5("${var.dags_dir}/${each.value}")
-  kms_key_id  = aws_kms_key.mwaa.arn
+  kms_key_id  = module.key.arn
 
-  depends_on = [aws_s3_bucket_versioning.source]
+  depends_on = [module.source_bucket]
 }
 
 resource "aws_s3_object" "requirements" {
-  bucket      = aws_s3_bucket.source.id
+  bucket      = module.source_bucket.id
   key         = "requirements.txt"
   source      = var.requirements_path
   source_hash = filemd5(var.requirements_path)
-  kms_key_id  = aws_kms_key.mwaa.arn
+  kms_key_id  = module.key.arn
 
-  depends_on = [aws_s3_bucket_versioning.source]
+  depends_on = [module.source_bucket]
 }
 
 # ---- Airflow Variables in Secrets Manager --------------------------------------------------
@@ -182,7 +65,7 @@ resource "aws_secretsmanager_secret" "variables" {
 
   name                    = "${local.secrets_prefix}/variables/${each.key}"
   description             = "Airflow Variable ${each.key} of ${var.name}"
-  kms_key_id              = aws_kms_key.mwaa.arn
+  kms_key_id              = module.key.arn
   recovery_window_in_days = 0
 }
 
@@ -227,7 +110,7 @@ data "aws_iam_policy_document" "execution" {
   statement {
     sid       = "ReadSourceBucket"
     actions   = ["s3:GetObject*", "s3:GetBucket*", "s3:List*"]
-    resources = [aws_s3_bucket.source.arn, "${aws_s3_bucket.source.arn}/*"]
+    resources = [module.source_bucket.arn, "${module.source_bucket.arn}/*"]
   }
 
   statement {
@@ -268,7 +151,7 @@ data "aws_iam_policy_document" "execution" {
   statement {
     sid       = "UseEnvironmentKey"
     actions   = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey*", "kms:Encrypt"]
-    resources = [aws_kms_key.mwaa.arn]
+    resources = [module.key.arn]
 
     condition {
       test     = "StringLike"
@@ -336,8 +219,8 @@ resource "aws_mwaa_environment" "this" {
   environment_class               = var.environment_class
   max_workers                     = var.max_workers
   execution_role_arn              = aws_iam_role.execution.arn
-  kms_key                         = aws_kms_key.mwaa.arn
-  source_bucket_arn               = aws_s3_bucket.source.arn
+  kms_key                         = module.key.arn
+  source_bucket_arn               = module.source_bucket.arn
   dag_s3_path                     = "dags/"
   requirements_s3_path            = aws_s3_object.requirements.key
   requirements_s3_object_version  = aws_s3_object.requirements.version_id

@@ -15,7 +15,7 @@ output "webserver_url" {
 
 output "source_bucket" {
   description = "Name of the source (DAG) bucket: DAGs under dags/, requirements.txt at the root."
-  value       = aws_s3_bucket.source.id
+  value       = module.source_bucket.id
 }
 
 output "execution_role_arn" {

@@ -12,7 +12,6 @@ data "aws_availability_zones" "available" {
 }
 
 data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
@@ -120,49 +119,17 @@ resource "aws_vpc_endpoint" "s3" {
 
 # ---- flow logs -----------------------------------------------------------------------------
 
-resource "aws_kms_key" "logs" {
-  description         = "${var.name} VPC flow logs"
-  enable_key_rotation = true
-  policy              = data.aws_iam_policy_document.logs_key_policy.json
-}
-
-data "aws_iam_policy_document" "logs_key_policy" {
-  #checkov:skip=CKV_AWS_109:key policy: "*" is this key, and the account root must keep control of it
-  #checkov:skip=CKV_AWS_111:key policy: "*" is this key, and the account root must keep control of it
-  #checkov:skip=CKV_AWS_356:key policy: in a key policy the resource "*" means this key only
-  statement {
-    sid       = "AccountAdministers"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "FlowLogGroupUsesKey"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${data.aws_region.current.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:${local.flow_log_name}"]
-    }
-  }
+module "logs_key" {
+  source            = "../logs_kms_key"
+  description       = "${var.name} VPC flow logs"
+  log_group_name    = local.flow_log_name
+  log_statement_sid = "FlowLogGroupUsesKey"
 }
 
 resource "aws_cloudwatch_log_group" "flow" {
   name              = local.flow_log_name
   retention_in_days = var.flow_log_retention_days
-  kms_key_id        = aws_kms_key.logs.arn
+  kms_key_id        = module.logs_key.arn
 }
 
 resource "aws_flow_log" "this" {

@@ -49,116 +49,12 @@ data "aws_iam_policy_document" "data_key_policy" {
   }
 }
 
-resource "aws_s3_bucket" "data" {
-  #checkov:skip=CKV_AWS_144:cross-region replication doubles storage cost; the data is re-creatable from the source database
-  #checkov:skip=CKV2_AWS_62:nothing consumes bucket events; the jobs read the bucket on their own schedule
-  bucket        = var.bucket
-  force_destroy = var.force_destroy
-}
-
-resource "aws_s3_bucket_ownership_controls" "data" {
-  bucket = aws_s3_bucket.data.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "data" {
-  bucket                  = aws_s3_bucket.data.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_versioning" "data" {
-  bucket = aws_s3_bucket.data.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "data" {
-  bucket = aws_s3_bucket.data.id
-
-  rule {
-    bucket_key_enabled = true
-
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.data.arn
-    }
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "data" {
-  bucket = aws_s3_bucket.data.id
-
-  rule {
-    id     = "expire-old-versions"
-    status = "Enabled"
-
-    filter {}
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_days
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.data]
-}
-
-resource "aws_s3_bucket_logging" "data" {
-  count         = var.access_log_bucket == "" ? 0 : 1
-  bucket        = aws_s3_bucket.data.id
-  target_bucket = var.access_log_bucket
-  target_prefix = "s3/${var.bucket}/"
-}
-
-data "aws_iam_policy_document" "bucket" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = length(var.reader_principal_arns) > 0 ? [1] : []
-
-    content {
-      sid       = "ReadersRead"
-      actions   = ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"]
-      resources = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]
-
-      principals {
-        type        = "AWS"
-        identifiers = var.reader_principal_arns
-      }
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "data" {
-  bucket = aws_s3_bucket.data.id
-  policy = data.aws_iam_policy_document.bucket.json
-
-  depends_on = [aws_s3_bucket_public_access_block.data]
+module "bucket" {
+  source                  = "../private_bucket"
+  bucket                  = var.bucket
+  force_destroy           = var.force_destroy
+  kms_key_arn             = aws_kms_key.data.arn
+  noncurrent_version_days = var.noncurrent_version_days
+  access_log_bucket       = var.access_log_bucket
+  reader_principal_arns   = var.reader_principal_arns
 }

@@ -1,11 +1,11 @@
 output "bucket" {
   description = "Name of the data bucket."
-  value       = aws_s3_bucket.data.id
+  value       = module.bucket.id
 }
 
 output "bucket_arn" {
   description = "ARN of the data bucket."
-  value       = aws_s3_bucket.data.arn
+  value       = module.bucket.arn
 }
 
 output "kms_key_arn" {
