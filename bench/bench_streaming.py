@@ -9,7 +9,8 @@ streaming job runs in this process on that stream with a processing-time trigger
 latency runs from the start of the request that posted it to the Delta commit that made it
 readable (the commit timestamp in the table's log, so no polling error). Steps:
 
-1. latency at `--rate` records/s for `--seconds` (after a warm-up that is not counted);
+1. latency at `--rate` records/s for `--seconds`, after a warm-up at that rate that is not
+   counted (it ends once the job has caught up with it);
 2. higher rates, `--step-seconds` each: a rate is held when the client reached it, the p95
    stayed under `--max-p95` seconds and the job caught up within 10 s of the last post;
 3. the job alone: `--burst` records written straight to Kinesis, drained at what rate.
@@ -53,6 +54,7 @@ class Poster:
     def __init__(self, env: dict[str, str], names: Names, values: list[dict[str, Any]]) -> None:
         self.env, self.names, self.values = env, names, values
         self.sent_at: dict[str, float] = {}
+        self.acked_at: dict[str, float] = {}
         self.failed = 0
         self.next = 0
         self.http = requests.Session()
@@ -75,6 +77,7 @@ class Poster:
             return
         for row in rows:
             self.sent_at[row["unique_id"]] = started
+            self.acked_at[row["unique_id"]] = time.time()
 
     def run(self, rate: float, seconds: float) -> tuple[int, float]:
         """Post for `seconds`; returns (records posted, achieved records/s)."""
@@ -116,14 +119,17 @@ def wait_readable(table: Path, ids: list[str], timeout: float) -> dict[str, floa
 
 
 def latency_row(name: str, rate: float, achieved: float, sent: dict[str, float],
-                seen: dict[str, float]) -> dict[str, Any]:  # fmt: skip
+                seen: dict[str, float], acked: dict[str, float]) -> dict[str, Any]:  # fmt: skip
+    """Latency from the request's start; p50_ack_s from its answer (the gateway's share out)."""
     lat = sorted(seen[i] - t for i, t in sent.items() if i in seen)
     q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [float("nan")] * 99
+    from_ack = [seen[i] - acked[i] for i in sent if i in seen and i in acked]
     return {
         "step": name, "target_rps": rate, "posted_rps": round(achieved, 1),
         "records": len(sent), "readable": len(lat),
         "p50_s": round(q[49], 2), "p95_s": round(q[94], 2),
         "max_s": round(lat[-1], 2) if lat else None,
+        "p50_ack_s": round(statistics.median(from_ack), 2) if from_ack else None,
     }  # fmt: skip
 
 
@@ -165,12 +171,13 @@ def main(argv: list[str] | None = None) -> int:
         try:
             print(f"warm-up: {args.warmup:.0f} s at {args.rate:.0f} records/s", file=sys.stderr)
             poster.run(args.rate, args.warmup)
+            wait_readable(table, list(poster.sent_at), timeout=300)
             poster.sent_at.clear()
             print(f"latency: {args.seconds:.0f} s at {args.rate:.0f} records/s", file=sys.stderr)
             _, achieved = poster.run(args.rate, args.seconds)
             sent = dict(poster.sent_at)
             seen = wait_readable(table, list(sent), timeout=120)
-            rows.append(latency_row("latency", args.rate, achieved, sent, seen))
+            rows.append(latency_row("latency", args.rate, achieved, sent, seen, poster.acked_at))
             for rate in rates:
                 print(
                     f"rate step: {args.step_seconds:.0f} s at {rate:.0f} records/s", file=sys.stderr
@@ -180,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
                 sent = dict(poster.sent_at)
                 last_post = max(sent.values(), default=time.time())
                 seen = wait_readable(table, list(sent), timeout=120)
-                row = latency_row(f"rate {rate:.0f}", rate, achieved, sent, seen)
+                row = latency_row(f"rate {rate:.0f}", rate, achieved, sent, seen, poster.acked_at)
                 caught_up = max((seen[i] for i in sent if i in seen), default=0) - last_post
                 row["catch_up_s"] = round(caught_up, 1)
                 row["held"] = (achieved >= 0.9 * rate and row["readable"] == len(sent)
@@ -195,8 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     held = [r["target_rps"] for r in rows if r.get("held")]
     print(f"\nhighest rate held: {max(held, default=args.rate):.0f} records/s; "
           f"client failures: {poster.failed}\n")  # fmt: skip
-    emit(rows, ["step", "target_rps", "posted_rps", "records", "readable", "p50_s", "p95_s",
-                "max_s", "catch_up_s", "held", "drain_rps"])  # fmt: skip
+    columns = ["step", "target_rps", "posted_rps", "records", "readable", "p50_s", "p95_s"]
+    emit(rows, [*columns, "p50_ack_s", "max_s", "catch_up_s", "held", "drain_rps"])
     return 0
 
 

@@ -18,9 +18,11 @@ from rich.console import Console
 
 from devstack.proc import descendants
 
-# log4j lines ("25/01/01 12:00:00 WARN ...") go to the log file only: the console keeps the
-# job's own progress and answers.
-_JAVA_LOG = re.compile(r"^(\d{2}/\d{2}/\d{2} \d{2}:\d{2}:\d{2} |WARNING: |\s+at |Using Spark's)")
+# log4j lines below ERROR ("12:00:00 WARN ...", with or without a date) and JVM notices go to the
+# log file only: the console keeps the job's own progress, answers and errors.
+_JAVA_LOG = re.compile(
+    r"^((\d{2}/\d{2}/\d{2} )?\d{2}:\d{2}:\d{2} (WARN|INFO|DEBUG) |WARNING: |\s+at |Using Spark's)"
+)
 
 
 class JobError(RuntimeError):

@@ -64,8 +64,13 @@ class SinkReader:
         self.bucket = bucket
         self._cache: dict[tuple[str, str], SinkObject] = {}
 
-    def objects(self, topic: str) -> list[SinkObject]:
-        out = []
+    def objects(self, topic: str, base: Offsets, target: Offsets) -> list[SinkObject]:
+        """The objects that may hold offsets in [base, target), read (once) and parsed.
+
+        Names give each object's start offset, so older objects are never read: per partition,
+        only the last object starting at or before the base, and those after it, below the target.
+        """
+        listed: dict[int, list[tuple[int, str, str]]] = {}
         pages = self.s3.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=sink_prefix(topic)
         )
@@ -73,15 +78,24 @@ class SinkReader:
             for item in page.get("Contents", []):
                 match = _KEY_RE.search(item["Key"])
                 if match:
-                    out.append(self._read(topic, item["Key"], item["ETag"], match))
+                    entry = (int(match.group(2)), item["Key"], item["ETag"])
+                    listed.setdefault(int(match.group(1)), []).append(entry)
+        out = []
+        for partition, entries in listed.items():
+            lo = base.get((topic, partition), 0)
+            hi = target.get((topic, partition), 0)
+            floor = max((start for start, _, _ in entries if start <= lo), default=0)
+            for start, key, etag in sorted(entries):
+                if floor <= start < hi:
+                    out.append(self._read(topic, key, etag, partition, start))
         return out
 
-    def _read(self, topic: str, key: str, etag: str, match: re.Match[str]) -> SinkObject:
+    def _read(self, topic: str, key: str, etag: str, partition: int, start: int) -> SinkObject:
         cached = self._cache.get((key, etag))
         if cached is None:
             body = self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
             lines = tuple(line for line in body.splitlines(keepends=True) if line.strip())
-            cached = SinkObject(key, topic, int(match.group(1)), int(match.group(2)), lines)
+            cached = SinkObject(key, topic, partition, start, lines)
             self._cache[(key, etag)] = cached
         return cached
 
@@ -95,7 +109,7 @@ class SinkReader:
         """
         out: dict[str, list[bytes]] = {t: [] for t in topics}
         for topic in topics:
-            for obj in self.objects(topic):
+            for obj in self.objects(topic, base, target):
                 lo, hi = base.get((topic, obj.partition), 0), target.get((topic, obj.partition), 0)
                 out[topic] += [line for i, line in enumerate(obj.lines) if lo <= obj.start + i < hi]
         return out
@@ -105,7 +119,7 @@ class SinkReader:
         missing = 0
         for topic in topics:
             covered: dict[int, set[int]] = {}
-            for obj in self.objects(topic):
+            for obj in self.objects(topic, base, target):
                 lo = base.get((topic, obj.partition), 0)
                 hi = target.get((topic, obj.partition), 0)
                 span = range(max(lo, obj.start), min(hi, obj.end))
@@ -123,7 +137,7 @@ class SinkReader:
         """
         written = 0
         for topic in topics:
-            for obj in self.objects(topic):
+            for obj in self.objects(topic, base, target):
                 lo = base.get((topic, obj.partition), 0)
                 hi = target.get((topic, obj.partition), 0)
                 keep = [

@@ -20,7 +20,7 @@ def test_connector_configuration_is_the_design_sink() -> None:
     assert config["value.converter"] == "org.apache.kafka.connect.json.JsonConverter"
     assert config["value.converter.schemas.enable"] == "false"
     assert config["s3.bucket.name"] == "${var.bucket}"
-    assert config["s3.region"] == "${data.aws_region.current.region}"
+    assert config["s3.region"] == "${data.aws_region.current.name}"
     assert config.get("topics.dir", "topics") == "topics"
     # DefaultPartitioner ignores rotate.interval.ms; only the scheduled rotation flushes by time.
     assert "rotate.interval.ms" not in config

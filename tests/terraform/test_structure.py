@@ -71,6 +71,8 @@ def test_versions_pin_terraform_and_the_aws_provider(directory) -> None:
         assert not providers, "the names module creates nothing and needs no provider"
         return
     assert providers["aws"]["source"] == "hashicorp/aws", directory
+    # 5.100 is the offline mirror tf-check validates with; 6.x is what CI and users get.
+    assert providers["aws"]["version"] == ">= 5.100, < 7.0", directory
 
 
 @pytest.mark.parametrize("directory", DIRS, ids=DIR_IDS)

@@ -64,3 +64,21 @@ def test_snapshot_copies_only_the_run(s3: Any) -> None:
 def test_unreadable_lines_are_counted_apart() -> None:
     keys = key_counts([b"not json\n", b'{"other":1}\n', line(1)], "ind")
     assert keys == {"": 2, "1": 1}
+
+
+def test_objects_before_the_baseline_are_not_read(s3: Any) -> None:
+    for start in range(0, 50, 5):  # earlier runs
+        put(s3, 0, start, 5)
+    fetched: list[str] = []
+
+    class Counting:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(s3, name)
+
+        def get_object(self, **kwargs: Any) -> Any:
+            fetched.append(kwargs["Key"])
+            return s3.get_object(**kwargs)
+
+    reader = SinkReader(Counting(), BUCKET)
+    assert reader.missing([TOPIC], {(TOPIC, 0): 42}, {(TOPIC, 0): 50}) == 0
+    assert fetched == [sink_key(TOPIC, 0, 40), sink_key(TOPIC, 0, 45)]

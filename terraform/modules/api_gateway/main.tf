@@ -10,7 +10,7 @@ locals {
   access_log = "/apigateway/${var.name}/${var.stage_name}/access"
 
   body = templatefile(var.openapi_template_path, {
-    aws_region       = data.aws_region.current.region
+    aws_region       = data.aws_region.current.name
     rest_proxy_uri   = var.rest_proxy_uri
     connection_type  = "VPC_LINK"
     vpc_link_id      = aws_api_gateway_vpc_link.this.id

@@ -6,7 +6,7 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  region    = data.aws_region.current.region
+  region    = data.aws_region.current.name
   partition = data.aws_partition.current.partition
   account   = data.aws_caller_identity.current.account_id
 }

@@ -9,7 +9,7 @@ locals {
   replication_factor  = min(3, var.broker_count)
   min_insync_replicas = max(1, local.replication_factor - 1)
   log_group           = "/msk/${var.name}/brokers"
-  arn_tail            = "${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}"
+  arn_tail            = "${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
   arn_head            = "arn:${data.aws_partition.current.partition}:kafka:${local.arn_tail}"
 }
 

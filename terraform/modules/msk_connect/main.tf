@@ -6,7 +6,7 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  arn_tail   = "${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}"
+  arn_tail   = "${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
   log_group  = "/msk-connect/${var.connector_name}"
   topic_arns = [for t in values(var.topics) : "${var.topic_arn_prefix}/${t}"]
 
@@ -15,7 +15,7 @@ locals {
     "connector.class"                = "io.confluent.connect.s3.S3SinkConnector"
     "tasks.max"                      = tostring(var.tasks_max)
     "topics.regex"                   = var.topics_regex
-    "s3.region"                      = data.aws_region.current.region
+    "s3.region"                      = data.aws_region.current.name
     "s3.bucket.name"                 = var.bucket
     "topics.dir"                     = "topics"
     "flush.size"                     = tostring(var.flush_size)

@@ -7,7 +7,7 @@ data "aws_region" "current" {}
 
 locals {
   partition      = data.aws_partition.current.partition
-  region         = data.aws_region.current.region
+  region         = data.aws_region.current.name
   account        = data.aws_caller_identity.current.account_id
   bucket         = "airflow-${replace(lower(var.name), "_", "-")}-${local.account}"
   secrets_prefix = var.name

@@ -7,7 +7,7 @@ data "aws_availability_zones" "available" {
 
   filter {
     name   = "zone-name"
-    values = length(var.availability_zones) > 0 ? var.availability_zones : [for l in ["a", "b", "c"] : "${data.aws_region.current.region}${l}"]
+    values = length(var.availability_zones) > 0 ? var.availability_zones : [for l in ["a", "b", "c"] : "${data.aws_region.current.name}${l}"]
   }
 }
 
@@ -110,7 +110,7 @@ resource "aws_route_table_association" "private" {
 # S3 traffic (MSK Connect writing objects, MWAA reading DAGs) stays off the NAT gateway.
 resource "aws_vpc_endpoint" "s3" {
   vpc_id            = aws_vpc.this.id
-  service_name      = "com.amazonaws.${data.aws_region.current.region}.s3"
+  service_name      = "com.amazonaws.${data.aws_region.current.name}.s3"
   vpc_endpoint_type = "Gateway"
   route_table_ids   = [aws_route_table.private.id]
 
