@@ -14,8 +14,6 @@ import requests
 from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from devstack.config import Settings
-
 
 @dataclass(frozen=True)
 class FuzzTargets:
@@ -36,7 +34,7 @@ def make_targets(stack: Any) -> FuzzTargets:
     targets = FuzzTargets(
         api_url=stack.api_url,
         api_key=stack.api_key or "",
-        rest_proxy_url=Settings.from_env().rest_proxy_uri,
+        rest_proxy_url=stack.rest_proxy_url,
         bootstrap=stack.kafka_bootstrap,
         topic=f"fuzz-{pipeline_id}",
         stream=f"fuzz-{pipeline_id}",
