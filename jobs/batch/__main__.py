@@ -88,6 +88,19 @@ def print_summary(summary: Summary) -> None:
     console.print(timing)
 
 
+def one_line(e: BaseException) -> str:
+    """The line of an error that says what went wrong.
+
+    A Py4J error's first line only names the JVM call ("An error occurred while calling o83.json");
+    the Java exception and its message follow on the line that starts with ": ".
+    """
+    lines = [line.strip() for line in str(e).strip().splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith(": "):
+            return line[2:]
+    return lines[0] if lines else type(e).__name__
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
@@ -106,8 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pinterest-batch: {e}", file=sys.stderr)
         return 2
     except Exception as e:  # one line, no stack trace; Spark's message says what went wrong
-        first_line = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        print(f"pinterest-batch: failed: {first_line}", file=sys.stderr)
+        print(f"pinterest-batch: failed: {one_line(e)}", file=sys.stderr)
         return 1
     print_summary(summary)
     print(f"answers written to {config.results}")
