@@ -1,7 +1,7 @@
 """Streaming latency, post -> row readable in Delta, and the highest rate the local stack holds.
 
     .venv/bin/python -m bench.bench_streaming [--rate 100] [--seconds 60] [--trigger 1]
-        [--rates 200,400,800] [--step-seconds 30] [--burst 5000]
+        [--rates 125,150,200] [--step-seconds 60] [--burst 5000]
 
 Pin records (the largest) go through API Gateway's PutRecords route to a two-shard stream of a
 throwaway pipeline id, from a client that sends `rate / 10` records ten times a second. The
@@ -11,9 +11,11 @@ readable (the commit timestamp in the table's log, so no polling error). Steps:
 
 1. latency at `--rate` records/s for `--seconds`, after a warm-up at that rate that is not
    counted (it ends once the job has caught up with it);
-2. higher rates, `--step-seconds` each: a rate is held when the client reached it, the p95
-   stayed under `--max-p95` seconds and the job caught up within 10 s of the last post;
-3. the job alone: `--burst` records written straight to Kinesis, drained at what rate.
+2. higher rates, `--step-seconds` each, until one is not held: a rate is held when the client
+   reached 90% of it, the p95 stayed under `--max-p95` seconds and the job caught up within 10 s
+   of the last post;
+3. the job alone: the job stops, `--burst` records are written straight to Kinesis, the job
+   restarts from its checkpoint: records/s from the restart until all are readable.
 
 Prints a table and one JSON line per step. Needs the stack (`make up`).
 """
@@ -118,18 +120,47 @@ def wait_readable(table: Path, ids: list[str], timeout: float) -> dict[str, floa
         time.sleep(0.5)
 
 
-def latency_row(name: str, rate: float, achieved: float, sent: dict[str, float],
-                seen: dict[str, float], acked: dict[str, float]) -> dict[str, Any]:  # fmt: skip
-    """Latency from the request's start; p50_ack_s from its answer (the gateway's share out)."""
+def step(poster: Poster, table: Path, name: str, rate: float, seconds: float,
+         max_p95: float) -> dict[str, Any]:  # fmt: skip
+    """Post at `rate` for `seconds`, wait until readable; latency from each request's start."""
+    print(f"{name}: {seconds:.0f} s at {rate:.0f} records/s", file=sys.stderr)
+    poster.sent_at.clear()
+    _, achieved = poster.run(rate, seconds)
+    sent = dict(poster.sent_at)
+    seen = wait_readable(table, list(sent), timeout=120)
     lat = sorted(seen[i] - t for i, t in sent.items() if i in seen)
     q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [float("nan")] * 99
-    from_ack = [seen[i] - acked[i] for i in sent if i in seen and i in acked]
-    return {
+    # From the gateway's answer instead: the part of the latency that is Kinesis + the job.
+    from_ack = [seen[i] - poster.acked_at[i] for i in sent if i in seen]
+    caught_up = max((seen[i] for i in sent if i in seen), default=0) - max(sent.values(), default=0)
+    row = {
         "step": name, "target_rps": rate, "posted_rps": round(achieved, 1),
         "records": len(sent), "readable": len(lat),
         "p50_s": round(q[49], 2), "p95_s": round(q[94], 2),
-        "max_s": round(lat[-1], 2) if lat else None,
         "p50_ack_s": round(statistics.median(from_ack), 2) if from_ack else None,
+        "max_s": round(lat[-1], 2) if lat else None, "catch_up_s": round(caught_up, 1),
+    }  # fmt: skip
+    row["held"] = (achieved >= 0.9 * rate and len(lat) == len(sent) and q[94] <= max_p95
+                   and caught_up <= 10)  # fmt: skip
+    return row
+
+
+def burst(kinesis: Any, stream: str, values: list[dict[str, Any]], table: Path,
+          restart: Any) -> dict[str, Any]:  # fmt: skip
+    """The job alone: records written straight to Kinesis while it is stopped, then drained."""
+    print(f"job alone: {len(values)} records straight to Kinesis", file=sys.stderr)
+    for i in range(0, len(values), 500):
+        chunk = values[i : i + 500]
+        records = [{"Data": dumps(v).encode(), "PartitionKey": str(v["index"])} for v in chunk]
+        kinesis.put_records(StreamName=stream, Records=records)
+    started = time.time()
+    query = restart()
+    ids = [v["unique_id"] for v in values]
+    seen = wait_readable(table, ids, timeout=300)
+    done = max((seen[i] for i in ids if i in seen), default=started)
+    return {
+        "step": "job alone", "records": len(ids), "readable": sum(i in seen for i in ids),
+        "drain_rps": round(len(ids) / max(done - started, 1e-9), 1), "query": query,
     }  # fmt: skip
 
 
@@ -139,8 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=60, help="length of the latency step")
     p.add_argument("--warmup", type=float, default=20, help="seconds posted before measuring")
     p.add_argument("--trigger", default="1", help="seconds between micro-batches")
-    p.add_argument("--rates", default="200,400,800", help="higher rates to try, in order")
-    p.add_argument("--step-seconds", type=float, default=30)
+    p.add_argument("--rates", default="125,150,200", help="higher rates to try, in order")
+    p.add_argument("--step-seconds", type=float, default=60)
     p.add_argument("--max-p95", type=float, default=10.0, help="p95 (s) a held rate must keep")
     p.add_argument("--burst", type=int, default=5000, help="records for the job-alone step")
     args = p.parse_args(argv)
@@ -167,64 +198,35 @@ def main(argv: list[str] | None = None) -> int:
         register_source(spark, on_databricks=False)
         cfg.target("pin").ensure(spark)
         trigger = {"processingTime": f"{float(args.trigger)} seconds"}
-        query = start(spark, cfg, "pin", False, lambda line: None, Counts(), trigger)
+
+        def run_job() -> Any:
+            return start(spark, cfg, "pin", False, lambda line: None, Counts(), trigger)
+
+        query = run_job()
         try:
             print(f"warm-up: {args.warmup:.0f} s at {args.rate:.0f} records/s", file=sys.stderr)
             poster.run(args.rate, args.warmup)
             wait_readable(table, list(poster.sent_at), timeout=300)
-            poster.sent_at.clear()
-            print(f"latency: {args.seconds:.0f} s at {args.rate:.0f} records/s", file=sys.stderr)
-            _, achieved = poster.run(args.rate, args.seconds)
-            sent = dict(poster.sent_at)
-            seen = wait_readable(table, list(sent), timeout=120)
-            rows.append(latency_row("latency", args.rate, achieved, sent, seen, poster.acked_at))
+            rows.append(step(poster, table, "latency", args.rate, args.seconds, args.max_p95))
             for rate in rates:
-                print(
-                    f"rate step: {args.step_seconds:.0f} s at {rate:.0f} records/s", file=sys.stderr
-                )
-                poster.sent_at.clear()
-                _, achieved = poster.run(rate, args.step_seconds)
-                sent = dict(poster.sent_at)
-                last_post = max(sent.values(), default=time.time())
-                seen = wait_readable(table, list(sent), timeout=120)
-                row = latency_row(f"rate {rate:.0f}", rate, achieved, sent, seen, poster.acked_at)
-                caught_up = max((seen[i] for i in sent if i in seen), default=0) - last_post
-                row["catch_up_s"] = round(caught_up, 1)
-                row["held"] = (achieved >= 0.9 * rate and row["readable"] == len(sent)
-                               and row["p95_s"] <= args.max_p95 and caught_up <= 10)  # fmt: skip
-                rows.append(row)
-                if not row["held"]:
+                rows.append(step(poster, table, f"rate {rate:.0f}", rate, args.step_seconds,
+                                 args.max_p95))  # fmt: skip
+                if not rows[-1]["held"]:
                     break
-            rows.append(burst(kinesis, stream, poster, table, args.burst))
+            if args.burst:
+                stop_between_batches([query])
+                values = poster.values[poster.next : poster.next + args.burst]
+                rows.append(burst(kinesis, stream, values, table, run_job))
+                query = rows[-1].pop("query")
         finally:
             stop_between_batches([query])
             kinesis.delete_stream(StreamName=stream, EnforceConsumerDeletion=True)
-    held = [r["target_rps"] for r in rows if r.get("held")]
-    print(f"\nhighest rate held: {max(held, default=args.rate):.0f} records/s; "
+    held = [r["posted_rps"] for r in rows if r.get("held")]
+    print(f"\nhighest rate held: {max(held, default=0):.0f} records/s; "
           f"client failures: {poster.failed}\n")  # fmt: skip
     columns = ["step", "target_rps", "posted_rps", "records", "readable", "p50_s", "p95_s"]
     emit(rows, [*columns, "p50_ack_s", "max_s", "catch_up_s", "held", "drain_rps"])
     return 0
-
-
-def burst(kinesis: Any, stream: str, poster: Poster, table: Path, n: int) -> dict[str, Any]:
-    """The job alone: n records straight to Kinesis (no gateway), then how fast they drain."""
-    values = poster.values[poster.next : poster.next + n]
-    print(f"job alone: {len(values)} records straight to Kinesis", file=sys.stderr)
-    first = time.time()
-    for i in range(0, len(values), 500):
-        chunk = values[i : i + 500]
-        records = [{"Data": dumps(v).encode(), "PartitionKey": str(v["index"])} for v in chunk]
-        kinesis.put_records(StreamName=stream, Records=records)
-    written = time.time()
-    ids = [v["unique_id"] for v in values]
-    seen = wait_readable(table, ids, timeout=300)
-    done = max((seen[i] for i in ids if i in seen), default=written)
-    return {
-        "step": "job alone", "records": len(ids), "readable": sum(i in seen for i in ids),
-        "posted_rps": round(len(ids) / max(written - first, 1e-9), 1),
-        "drain_rps": round(len(ids) / max(done - first, 1e-9), 1),
-    }  # fmt: skip
 
 
 if __name__ == "__main__":

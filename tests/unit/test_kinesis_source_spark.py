@@ -17,6 +17,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from jobs.streaming.job import stop_between_batches
 from jobs.streaming.kinesis_source import SCHEMA, KinesisDataSource
 
 HALF = str(2**127)  # an ExplicitHashKey at the start of the second of two shards
@@ -89,7 +90,10 @@ class Run:
         self.batches.append((batch_id, [(r.shardId, r.sequenceNumber) for r in rows]))
 
     def available_now(self) -> Run:
-        self.writer.trigger(availableNow=True).start().awaitTermination(120)
+        query = self.writer.trigger(availableNow=True).start()
+        finished = query.awaitTermination(120)
+        query.stop()
+        assert finished, "an availableNow run took more than 120 s"
         return self
 
     def until(self, done: Callable[[Run], bool], before: Callable[[], Any] | None = None) -> Run:
@@ -103,7 +107,7 @@ class Run:
             while not done(self) and time.monotonic() < deadline:
                 time.sleep(0.2)
         finally:
-            query.stop()
+            stop_between_batches([query])
         return self
 
     @property
