@@ -41,12 +41,15 @@ def test_batch_emulation_survives_kill9(
     post = BackgroundPost("batch", stack, db_url, rate=40.0, batch_size=10).start()
     post.wait_settled(ROWS, timeout=120)
     killed = kill9(service)
+    settled_at_kill = post.settled
     restart_stack()
     summaries = post.join(timeout=300)
     assert all(s.ok for s in summaries.values()), {t: s.errors for t, s in summaries.items()}
+    assert settled_at_kill < ROWS * len(TABLES), "posting had ended: the kill did not land mid-run"
     retries = sum(s.retries for s in summaries.values())
-    if service != "s3_sink":  # the outage really hit the posting (the sink is off its path)
-        assert retries > 0, "no request failed: the kill did not land mid-run"
+    if service == "rest_proxy":  # its clients lose their connections; a broker outage may
+        # only delay acknowledgements (the proxy's producer retries until Kafka is back)
+        assert retries > 0, "no request failed although the REST proxy was down"
 
     target = end_offsets(stack.kafka_bootstrap, topics)
     reader = SinkReader(stack.aws("s3"), stack.bucket)
