@@ -61,7 +61,7 @@ def _seed_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--rows",
-        type=_positive_int,
+        type=positive_int,
         default=config.DEFAULT_ROWS,
         help=f"rows per table (default {config.DEFAULT_ROWS:,})",
     )
@@ -85,17 +85,17 @@ def _post_parser(sub: Any) -> None:
     p.add_argument("mode", choices=post.MODES, help="batch (Kafka REST proxy) or stream (Kinesis)")
     p.add_argument("--api", default=None, help="API invoke URL (env API_URL)")
     p.add_argument(
-        "--count", type=_non_negative_int, default=None, help="events to post (default: all rows)"
+        "--count", type=non_negative_int, default=None, help="events to post (default: all rows)"
     )
     p.add_argument(
         "--rate",
-        type=_non_negative_float,
+        type=non_negative_float,
         default=0.0,
         help="records per second per table, 0 = unlimited (default 0)",
     )
     p.add_argument(
         "--batch-size",
-        type=_positive_int,
+        type=positive_int,
         default=1,
         help="records per request (default 1; stream: at most 500)",
     )
@@ -114,23 +114,23 @@ def _post_parser(sub: Any) -> None:
         help="comma-separated subset of pin,geo,user (default all)",
     )
     p.add_argument(
-        "--workers", type=_positive_int, default=1, help="concurrent requests per table (default 1)"
+        "--workers", type=positive_int, default=1, help="concurrent requests per table (default 1)"
     )
     p.add_argument(
         "--retries",
-        type=_non_negative_int,
+        type=non_negative_int,
         default=6,
         help="retries per request on connection errors, 429 and 5xx (default 6)",
     )
     p.add_argument(
         "--backoff",
-        type=_non_negative_float,
+        type=non_negative_float,
         default=0.5,
         help="first retry delay in seconds, doubled per retry (default 0.5)",
     )
     p.add_argument(
         "--timeout",
-        type=_positive_float,
+        type=positive_float,
         default=30.0,
         help="seconds to wait for an answer (default 30)",
     )
@@ -248,14 +248,14 @@ def _progress(console: Console, quiet: bool) -> Progress:
     )
 
 
-def _positive_int(text: str) -> int:
-    value = _non_negative_int(text)
+def positive_int(text: str) -> int:
+    value = non_negative_int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
     return value
 
 
-def _non_negative_int(text: str) -> int:
+def non_negative_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -265,7 +265,7 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
-def _non_negative_float(text: str) -> float:
+def non_negative_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -275,8 +275,8 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
-def _positive_float(text: str) -> float:
-    value = _non_negative_float(text)
+def positive_float(text: str) -> float:
+    value = non_negative_float(text)
     if value == 0:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
     return value

@@ -6,6 +6,8 @@ import argparse
 import os
 from dataclasses import dataclass
 
+from emulator.cli import non_negative_float, positive_int
+
 DEFAULT_ROWS = 11_153
 
 
@@ -25,26 +27,6 @@ def _env_bool(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0 (0 = unlimited), got {value}")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     # String defaults go through `type`, so a bad ROWS=... gets the same one-line error as a flag.
     p = argparse.ArgumentParser(
@@ -56,19 +38,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--rows",
-        type=_positive_int,
+        type=positive_int,
         default=os.environ.get("ROWS") or str(DEFAULT_ROWS),
         help=f"events (rows per table) to seed and post (ROWS, default {DEFAULT_ROWS})",
     )
     p.add_argument(
         "--rate",
-        type=_rate,
+        type=non_negative_float,
         default=os.environ.get("RATE") or "0",
         help="records per second per table while posting, 0 = unlimited (RATE)",
     )
     p.add_argument(
         "--batch",
-        type=_positive_int,
+        type=positive_int,
         default=os.environ.get("BATCH") or "500",
         help="records per request, at most 500 (BATCH, default 500)",
     )

@@ -45,7 +45,7 @@ def test_bad_make_variable(
     monkeypatch.setenv("ROWS", "many")
     with pytest.raises(SystemExit):
         parse([])
-    assert "--rows: not an integer: 'many'" in capsys.readouterr().err
+    assert "--rows: expected an integer, got 'many'" in capsys.readouterr().err
 
 
 def test_run_dirs_are_unique_and_latest_follows(tmp_path: Path) -> None:
