@@ -12,10 +12,22 @@ from contracts.names import API_STAGE, Names
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 HOST = "127.0.0.1"
-LOCALSTACK_PORT = 4566
-KAFKA_PORT = 9092
-KAFKA_CONTROLLER_PORT = 9093
-REST_PROXY_PORT = 8082
+
+
+def _port_env(name: str, default: int) -> int:
+    """A port from the environment (another stack or program may hold the default)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SystemExit(f"{name} must be a TCP port (1-65535), got {raw!r}")
+    return int(raw)
+
+
+LOCALSTACK_PORT = _port_env("DEVSTACK_LOCALSTACK_PORT", 4566)
+KAFKA_PORT = _port_env("DEVSTACK_KAFKA_PORT", 9092)
+KAFKA_CONTROLLER_PORT = _port_env("DEVSTACK_KAFKA_CONTROLLER_PORT", 9093)
+REST_PROXY_PORT = _port_env("DEVSTACK_REST_PROXY_PORT", 8082)
 
 AWS_REGION = "us-east-1"
 AWS_ACCOUNT_ID = "000000000000"

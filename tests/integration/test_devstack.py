@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from devstack import proc
-from devstack.config import Settings
+from devstack.config import KAFKA_PORT, LOCALSTACK_PORT, Settings
 from devstack.stack import services
 
 pytestmark = pytest.mark.integration
@@ -43,9 +43,10 @@ def test_env_prints_evaluable_exports_for_the_running_stack(stack: Any, devstack
     lines = result.stdout.strip().splitlines()
     assert all(re.match(r"^export [A-Z_]+=\S+$", line) for line in lines), lines
     env = stack.env
-    assert re.fullmatch(r"http://127\.0\.0\.1:4566/_aws/execute-api/[a-z0-9]+/dev", env["API_URL"])
-    assert env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:4566"
-    assert env["KAFKA_BOOTSTRAP"] == "127.0.0.1:9092"
+    aws = f"http://127.0.0.1:{LOCALSTACK_PORT}"
+    assert re.fullmatch(rf"{re.escape(aws)}/_aws/execute-api/[a-z0-9]+/dev", env["API_URL"])
+    assert env["AWS_ENDPOINT_URL"] == aws
+    assert env["KAFKA_BOOTSTRAP"] == f"127.0.0.1:{KAFKA_PORT}"
     assert env["DATA_BUCKET"] == stack.names.bucket
     assert env["KAFKA_TOPICS"].split(",") == stack.names.topics
     assert env["KINESIS_STREAMS"].split(",") == stack.names.streams

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -14,12 +15,21 @@ import pytest
 
 from devstack import __main__ as cli
 from devstack import envvars, resources
-from devstack.config import Settings, StackError
+from devstack.config import (
+    KAFKA_CONTROLLER_PORT,
+    KAFKA_PORT,
+    LOCALSTACK_PORT,
+    REST_PROXY_PORT,
+    Settings,
+    StackError,
+)
 from devstack.services import localstack as ls_module
 from devstack.services.kafka import Kafka
 from devstack.services.localstack import LOOPBACK_JS, SITE_DIR, LocalStack
 from devstack.services.rest_proxy import RestProxy
 from devstack.services.s3_sink import S3Sink
+
+AWS = f"http://127.0.0.1:{LOCALSTACK_PORT}"
 
 
 @pytest.fixture
@@ -35,9 +45,20 @@ def test_settings_defaults_and_derived_names(settings: Settings, tmp_path: Path)
     assert settings.home == tmp_path / "state"
     assert (settings.partitions, settings.shards) == (3, 4)
     assert settings.names.bucket == "user-abc123def456-bucket"
-    assert settings.kafka_bootstrap == "127.0.0.1:9092"
-    assert settings.invoke_url("a1b2") == "http://127.0.0.1:4566/_aws/execute-api/a1b2/dev"
-    assert settings.aws_env()["AWS_ENDPOINT_URL"] == "http://127.0.0.1:4566"
+    assert settings.kafka_bootstrap == f"127.0.0.1:{KAFKA_PORT}"
+    assert settings.invoke_url("a1b2") == f"{AWS}/_aws/execute-api/a1b2/dev"
+    assert settings.aws_env()["AWS_ENDPOINT_URL"] == AWS
+
+
+def test_ports_come_from_the_environment_with_a_clear_error() -> None:
+    code = "from devstack import config as c; print(c.LOCALSTACK_PORT, c.KAFKA_PORT)"
+    env = {**os.environ, "DEVSTACK_LOCALSTACK_PORT": "14566", "DEVSTACK_KAFKA_PORT": "19092"}
+    ok = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert ok.stdout.split() == ["14566", "19092"], ok.stderr
+    env["DEVSTACK_KAFKA_PORT"] = "90x"
+    bad = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert bad.stderr.strip() == "DEVSTACK_KAFKA_PORT must be a TCP port (1-65535), got '90x'"
 
 
 @pytest.mark.parametrize(
@@ -63,9 +84,10 @@ def _properties(kafka: Kafka) -> dict[str, str]:
 def test_kafka_is_one_kraft_node_on_loopback(settings: Settings) -> None:
     props = _properties(Kafka(settings))
     assert props["process.roles"] == "broker,controller"
-    assert props["listeners"] == "PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093"
-    assert props["advertised.listeners"] == "PLAINTEXT://127.0.0.1:9092"
-    assert props["controller.quorum.voters"] == "1@127.0.0.1:9093"
+    broker, controller = f"127.0.0.1:{KAFKA_PORT}", f"127.0.0.1:{KAFKA_CONTROLLER_PORT}"
+    assert props["listeners"] == f"PLAINTEXT://{broker},CONTROLLER://{controller}"
+    assert props["advertised.listeners"] == f"PLAINTEXT://{broker}"
+    assert props["controller.quorum.voters"] == f"1@{controller}"
     assert props["auto.create.topics.enable"] == "false"  # unknown topic stays a 40401
     assert props["num.partitions"] == "3"
     assert props["log.dirs"].startswith(str(settings.home))
@@ -100,7 +122,7 @@ def test_localstack_env_binds_loopback_and_keeps_state_in_the_home(
 ) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://elsewhere:1")
     env = LocalStack(settings).env()
-    assert env["GATEWAY_LISTEN"] == "[::ffff:127.0.0.1]:4566"
+    assert env["GATEWAY_LISTEN"] == f"[::ffff:127.0.0.1]:{LOCALSTACK_PORT}"
     assert env["DNS_ADDRESS"] == "0"
     assert env["OVERRIDE_IN_DOCKER"] == "0"
     assert env["FILESYSTEM_ROOT"] == str(settings.home / "localstack")
@@ -176,8 +198,8 @@ def test_sitecustomize_memoizes_jsonpath_parsing(tmp_path: Path) -> None:
 def test_rest_proxy_and_sink_are_launched_like_the_cloud_services(settings: Settings) -> None:
     proxy = RestProxy(settings).command()
     assert proxy[1:] == [
-        "-m", "devstack.rest_proxy", "--host", "127.0.0.1", "--port", "8082",
-        "--bootstrap", "127.0.0.1:9092",
+        "-m", "devstack.rest_proxy", "--host", "127.0.0.1", "--port", str(REST_PROXY_PORT),
+        "--bootstrap", f"127.0.0.1:{KAFKA_PORT}",
     ]  # fmt: skip
     sink = S3Sink(settings)
     cmd = sink.command()
@@ -186,7 +208,7 @@ def test_rest_proxy_and_sink_are_launched_like_the_cloud_services(settings: Sett
     assert re.fullmatch(props["topics.regex"], "abc123def456.pin")
     assert not re.fullmatch(props["topics.regex"], "abc123def456.pins")
     assert int(props["flush.size"]) > 0 and int(props["rotate.interval.ms"]) > 0
-    assert sink.extra_env()["AWS_ENDPOINT_URL"] == "http://127.0.0.1:4566"
+    assert sink.extra_env()["AWS_ENDPOINT_URL"] == AWS
     assert sink.group_id == "connect-devstack-s3-sink"
 
 
