@@ -126,5 +126,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def entry_point() -> None:
+    """The wheel's `pinterest-batch`: Databricks' python_wheel_task calls it and ignores what it
+    returns, so a failure leaves as SystemExit(code) to fail the run (and the DAG's task)."""
+    code = main()
+    if code:
+        raise SystemExit(code)
+
+
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -225,5 +225,13 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0][:500]
 
 
+def entry_point() -> None:
+    """The wheel's `pinterest-stream`: Databricks' python_wheel_task calls it and ignores what it
+    returns, so a failure leaves as SystemExit(code) to fail the run."""
+    code = main()
+    if code:
+        raise SystemExit(code)
+
+
 if __name__ == "__main__":
     sys.exit(main())
