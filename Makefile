@@ -177,7 +177,7 @@ CHECKOV_STAMP   := $(CHECKOV_VENV)/.installed
 S3_SINK_VERSION := 10.5.23
 S3_SINK_ZIP     := $(STATE)/cache/confluentinc-kafka-connect-s3-$(S3_SINK_VERSION).zip
 MSK_IAM_AUTH_VERSION := 2.3.2
-MSK_IAM_JAR     := $(STATE)/cache/terraform/aws-msk-iam-auth-$(MSK_IAM_AUTH_VERSION).jar
+MSK_IAM_JAR     := $(STATE)/cache/terraform/aws-msk-iam-auth-$(MSK_IAM_AUTH_VERSION)-all.jar
 export TF_VAR_s3_sink_plugin_zip ?= $(abspath $(S3_SINK_ZIP))
 # The AWS provider as a filesystem mirror: with it, tf-check runs terraform init/validate/test offline
 # in a throwaway copy (TF_SCRATCH), so terraform/ gets no .terraform/ nor lock file.
@@ -209,11 +209,12 @@ checkov-lock: ## re-resolve tests/terraform/checkov-lock.txt (newest checkov)
 	{ sed -n '1,2p' $(CHECKOV_LOCK); $(STATE)/checkov-lock-venv/bin/pip freeze; } > $(CHECKOV_LOCK).new
 	mv $(CHECKOV_LOCK).new $(CHECKOV_LOCK); rm -rf $(STATE)/checkov-lock-venv
 
-# The thin aws-msk-iam-auth jar: the tests check that the REST proxy's class names exist in it.
+# The aws-msk-iam-auth -all jar the REST proxy host downloads: the tests check its class names and
+# that the module's pinned SHA-256 is this file's.
 $(MSK_IAM_JAR):
 	@mkdir -p $(@D)
 	mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-		-Dartifact=software.amazon.msk:aws-msk-iam-auth:$(MSK_IAM_AUTH_VERSION) -DoutputDirectory=$(@D)
+		-Dartifact=software.amazon.msk:aws-msk-iam-auth:$(MSK_IAM_AUTH_VERSION):jar:all -DoutputDirectory=$(@D)
 
 tf-tools: $(STAMP) $(CHECKOV_STAMP) $(MSK_IAM_JAR) $(if $(filter $(TOFU),$(TF)),$(TOFU)) ## terraform/tofu, checkov, test inputs
 

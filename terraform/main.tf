@@ -32,18 +32,34 @@ module "network" {
 }
 
 module "storage" {
-  source                = "./modules/storage"
-  bucket                = module.names.bucket
-  force_destroy         = var.force_destroy
-  reader_principal_arns = var.data_reader_principal_arns
+  source                  = "./modules/storage"
+  bucket                  = module.names.bucket
+  force_destroy           = var.force_destroy
+  reader_principal_arns   = var.data_reader_principal_arns
+  key_user_principal_arns = module.databricks_access.role_arns
 }
 
 module "kinesis" {
-  source          = "./modules/kinesis"
-  streams         = module.names.streams
-  on_demand       = var.kinesis_on_demand
-  shard_count     = var.kinesis_shard_count
-  retention_hours = var.kinesis_retention_hours
+  source                  = "./modules/kinesis"
+  streams                 = module.names.streams
+  on_demand               = var.kinesis_on_demand
+  shard_count             = var.kinesis_shard_count
+  retention_hours         = var.kinesis_retention_hours
+  consumer_principal_arns = module.databricks_access.role_arns
+}
+
+# Optional: the role behind Databricks' Unity Catalog storage credential (S3) and service
+# credential (Kinesis). README "First deployment" says how the external ids get here.
+module "databricks_access" {
+  source                 = "./modules/databricks_access"
+  enabled                = var.databricks_access
+  name                   = "${module.names.prefix}-databricks"
+  external_ids           = var.databricks_external_ids
+  unity_catalog_role_arn = var.databricks_unity_catalog_role_arn
+  bucket_arn             = module.storage.bucket_arn
+  bucket_kms_key_arn     = module.storage.kms_key_arn
+  stream_arns            = module.kinesis.stream_arns
+  streams_kms_key_arn    = module.kinesis.kms_key_arn
 }
 
 module "msk" {
@@ -85,8 +101,10 @@ module "msk_connect" {
   bucket                      = module.storage.bucket
   bucket_arn                  = module.storage.bucket_arn
   bucket_kms_key_arn          = module.storage.kms_key_arn
+  vpc_id                      = module.network.vpc_id
   subnet_ids                  = module.network.private_subnet_ids
-  client_security_group_id    = module.msk.client_security_group_id
+  broker_security_group_id    = module.msk.broker_security_group_id
+  s3_prefix_list_id           = module.network.s3_prefix_list_id
   bootstrap_brokers           = module.msk.bootstrap_brokers_iam
   cluster_arn                 = module.msk.cluster_arn
   topic_arn_prefix            = module.msk.topic_arn_prefix
@@ -98,10 +116,13 @@ module "msk_connect" {
   tasks_max                   = var.sink_tasks_max
   mcu_count                   = var.mskconnect_mcu_count
   worker_count                = var.mskconnect_worker_count
+  kafkaconnect_version        = var.mskconnect_kafkaconnect_version
   log_retention_days          = var.log_retention_days
 
-  # The REST proxy host creates the topics the connector subscribes to.
-  depends_on = [module.rest_proxy]
+  # No depends_on on module.rest_proxy (the host that creates the topics): it would defer this
+  # module's data sources to apply time whenever the proxy changes, leave the connector's
+  # configuration unknown and replace the connector. The sink subscribes by topics.regex, so it
+  # picks the topics up whenever the host creates them, from their first offset.
 }
 
 module "api_gateway" {
@@ -116,6 +137,7 @@ module "api_gateway" {
   throttle_rate_limit         = var.api_throttle_rate_limit
   throttle_burst_limit        = var.api_throttle_burst_limit
   manage_account_logging_role = var.api_manage_account_logging_role
+  allow_stream_admin          = var.api_stream_admin_routes
   log_retention_days          = var.log_retention_days
 }
 
@@ -130,6 +152,12 @@ module "mwaa" {
   dags_dir          = "${local.repo_root}/dags"
   requirements_path = var.mwaa_requirements_path
   force_destroy     = var.force_destroy
+
+  # Who may open the private Airflow UI (README, "What reaches what": the ways in).
+  webserver_client_security_group_ids = concat(
+    var.mwaa_webserver_client_security_group_ids,
+    var.mwaa_webserver_via_rest_proxy_host ? [module.rest_proxy.security_group_id] : [],
+  )
 
   # The DAG derives its bucket and table names from this Variable.
   airflow_variables = {

@@ -39,6 +39,11 @@ output "msk_connect_connector" {
   value       = module.msk_connect.connector_name
 }
 
+output "msk_connect_connector_arn" {
+  description = "ARN of the MSK Connect S3 sink connector (a new ARN means the connector was replaced)."
+  value       = module.msk_connect.connector_arn
+}
+
 output "rest_proxy_instance_id" {
   description = "EC2 instance of the REST proxy (aws ssm start-session --target <id>)."
   value       = module.rest_proxy.instance_id
@@ -54,6 +59,11 @@ output "mwaa_dag_bucket" {
   value       = module.mwaa.source_bucket
 }
 
+output "mwaa_webserver_url" {
+  description = "Host of the private Airflow UI, reachable from inside the VPC only (see the README: What reaches what)."
+  value       = module.mwaa.webserver_url
+}
+
 output "mwaa_secrets_prefix" {
   description = "Secrets Manager prefix of the Airflow connections and Variables (create <prefix>/connections/databricks_default)."
   value       = module.mwaa.secrets_prefix
@@ -67,4 +77,9 @@ output "emulator_env" {
     DATA_BUCKET = module.storage.bucket
     AWS_REGION  = var.aws_region
   }
+}
+
+output "databricks_role_arn" {
+  description = "IAM role for the Databricks storage credential and service credential (null unless databricks_access)."
+  value       = module.databricks_access.role_arn
 }

@@ -8,6 +8,13 @@ variable "pipeline_id" {
     condition     = can(regex("^[a-z0-9][a-z0-9-]{2,30}[a-z0-9]$", var.pipeline_id))
     error_message = "pipeline_id must be 4-32 characters of lowercase letters, digits and '-', starting and ending with a letter or digit."
   }
+
+  # contracts/names.py allows 32, but in the cloud the MWAA bucket airflow-pinterest-<id>-airflow-
+  # <account id> must fit S3's 63 characters.
+  validation {
+    condition     = length(var.pipeline_id) <= 24
+    error_message = "pipeline_id must be at most 24 characters on AWS: the MWAA bucket airflow-pinterest-<id>-airflow-<account id> may have 63."
+  }
 }
 
 variable "aws_region" {
@@ -142,6 +149,12 @@ variable "mskconnect_mcu_count" {
   default     = 1
 }
 
+variable "mskconnect_kafkaconnect_version" {
+  type        = string
+  description = "Kafka Connect version of the S3 sink connector on MSK Connect (3.7.x or 2.7.1); a change replaces the connector."
+  default     = "3.7.x"
+}
+
 variable "mskconnect_worker_count" {
   type        = number
   description = "MSK Connect workers."
@@ -184,8 +197,14 @@ variable "api_throttle_burst_limit" {
 
 variable "api_manage_account_logging_role" {
   type        = bool
-  description = "Set the region-wide API Gateway CloudWatch role (turn off if something else manages it)."
-  default     = true
+  description = "Set the region-wide API Gateway CloudWatch role, replacing any other (README \"First deployment\"): turn on only when `aws apigateway get-account` shows no cloudwatchRoleArn."
+  default     = false
+}
+
+variable "api_stream_admin_routes" {
+  type        = bool
+  description = "Let POST/DELETE /streams/{stream-name} create and delete the pipeline's streams; off, they answer 400 and only the read and put routes work."
+  default     = false
 }
 
 # ---- MWAA ----------------------------------------------------------------------------------
@@ -208,8 +227,40 @@ variable "mwaa_max_workers" {
   default     = 2
 }
 
+variable "mwaa_webserver_client_security_group_ids" {
+  type        = list(string)
+  description = "Security groups (a bastion, a Client VPN endpoint) whose hosts may open the private Airflow UI on 443."
+  default     = []
+}
+
+variable "mwaa_webserver_via_rest_proxy_host" {
+  type        = bool
+  description = "Let the REST proxy host reach the private Airflow UI, so a Session Manager port forward through it opens the UI (README)."
+  default     = false
+}
+
 variable "mwaa_requirements_path" {
   type        = string
   description = "requirements.txt uploaded for the MWAA workers (relative to terraform/)."
   default     = "../dags/requirements.txt"
+}
+
+# ---- Databricks (optional) -----------------------------------------------------------------
+
+variable "databricks_access" {
+  type        = bool
+  description = "Create the IAM role for Databricks' Unity Catalog storage credential and service credential (modules/databricks_access)."
+  default     = false
+}
+
+variable "databricks_external_ids" {
+  type        = list(string)
+  description = "External ids Databricks shows for the storage credential and the service credential using the role; 0000 (Databricks' placeholder) until they exist."
+  default     = ["0000"]
+}
+
+variable "databricks_unity_catalog_role_arn" {
+  type        = string
+  description = "Databricks' Unity Catalog master role that assumes the role; empty = the one Databricks documents for the partition."
+  default     = ""
 }

@@ -57,7 +57,8 @@ variables {
   bucket                   = "user-0a1b2c3d4e5f-bucket"
   bucket_arn               = "arn:aws:s3:::user-0a1b2c3d4e5f-bucket"
   bucket_kms_key_arn       = "arn:aws:kms:eu-west-2:123456789012:key/11111111-1111-1111-1111-111111111111"
-  client_security_group_id = "sg-0123456789abcdef0"
+  broker_security_group_id = "sg-0123456789abcdef0"
+  s3_prefix_list_id        = "pl-0123456789abcdef0"
   bootstrap_brokers        = "b-1.mock.kafka.eu-west-2.amazonaws.com:9098"
   cluster_arn              = "arn:aws:kafka:eu-west-2:123456789012:cluster/pinterest-0a1b2c3d4e5f/uuid"
   topic_arn_prefix         = "arn:aws:kafka:eu-west-2:123456789012:topic/pinterest-0a1b2c3d4e5f/uuid"
@@ -103,6 +104,23 @@ run "connector_created" {
     condition     = aws_mskconnect_connector.s3_sink.connector_configuration["topics.regex"] == "0a1b2c3d4e5f\\.(pin|geo|user)"
     error_message = "the S3 sink does not subscribe to exactly the three topics"
   }
+
+  assert {
+    condition     = aws_mskconnect_connector.s3_sink.kafkaconnect_version == "3.7.x"
+    error_message = "the connector does not run on the newest Kafka Connect MSK Connect offers (3.7.x)"
+  }
+}
+
+run "kafkaconnect_version_must_be_one_msk_connect_runs" {
+  command = plan
+  module {
+    source = "./modules/msk_connect"
+  }
+  variables {
+    kafkaconnect_version = "3.8.x"
+  }
+
+  expect_failures = [var.kafkaconnect_version]
 }
 
 run "log_retention_change_keeps_the_connector" {

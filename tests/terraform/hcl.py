@@ -126,7 +126,7 @@ def templatefile_call(expression: str) -> tuple[str, dict[str, str]]:
     match = _TEMPLATEFILE.match(expression)
     assert match, f"not a templatefile call: {expression!r}"
     args = match.group("args")
-    keys = list(re.finditer(r"(?:^|, )([a-z_]+) = ", args))
+    keys = list(re.finditer(r"(?:^|, )([a-z][a-z0-9_]*) = ", args))
     values = {}
     for i, key in enumerate(keys):
         end = keys[i + 1].start() if i + 1 < len(keys) else len(args)

@@ -26,6 +26,7 @@ EXPECTED_MODULES = {
     "api_gateway",
     "kinesis",
     "mwaa",
+    "databricks_access",
 }
 
 DIRS = config_dirs()

@@ -51,17 +51,23 @@ resource "aws_iam_role" "kinesis" {
 }
 
 data "aws_iam_policy_document" "kinesis" {
+  # What the routes call: PUT .../record(s) and GET /streams/{stream-name}.
   statement {
-    sid = "PipelineStreams"
-    actions = [
-      "kinesis:PutRecord",
-      "kinesis:PutRecords",
-      "kinesis:DescribeStream",
-      "kinesis:DescribeStreamSummary",
-      "kinesis:CreateStream",
-      "kinesis:DeleteStream",
-    ]
+    sid       = "PipelineStreams"
+    actions   = ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStream"]
     resources = values(var.stream_arns)
+  }
+
+  # POST and DELETE /streams/{stream-name} stay in the contract but fail with 400 (access denied)
+  # unless turned on: anyone with the API key could otherwise delete the live streams.
+  dynamic "statement" {
+    for_each = var.allow_stream_admin ? [1] : []
+
+    content {
+      sid       = "CreateAndDeletePipelineStreams"
+      actions   = ["kinesis:CreateStream", "kinesis:DeleteStream"]
+      resources = values(var.stream_arns)
+    }
   }
 
   # ListStreams (GET /streams) is an account-level action: IAM accepts no resource but "*".
@@ -169,6 +175,10 @@ resource "aws_api_gateway_method_settings" "all" {
 }
 
 # ---- account-wide CloudWatch role (needed for stage logging) --------------------------------
+
+# aws_api_gateway_account is one setting per account and region: applying it replaces whatever
+# role another stack set there, so it is opt-in (manage_account_logging_role). Stage logging
+# fails ("CloudWatch Logs role ARN must be set in account settings") until some role is set.
 
 data "aws_iam_policy_document" "cloudwatch_assume" {
   statement {

@@ -95,6 +95,12 @@ variable "log_retention_days" {
 
 variable "manage_account_logging_role" {
   type        = bool
-  description = "Set the region-wide API Gateway CloudWatch role (aws_api_gateway_account); turn off if the account already manages it elsewhere."
-  default     = true
+  description = "Set the region-wide API Gateway CloudWatch role (aws_api_gateway_account, one per account and region): only when no role is set there yet (aws apigateway get-account), since it replaces the existing one."
+  default     = false
+}
+
+variable "allow_stream_admin" {
+  type        = bool
+  description = "Let POST and DELETE /streams/{stream-name} create and delete the pipeline's streams (kinesis:CreateStream/DeleteStream); off, those routes answer 400."
+  default     = false
 }

@@ -2,6 +2,7 @@
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
 
 resource "aws_kms_key" "streams" {
   description         = "Kinesis streams ${join(", ", values(var.streams))}"
@@ -21,6 +22,28 @@ data "aws_iam_policy_document" "streams_key_policy" {
     principals {
       type        = "AWS"
       identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+
+  # Consumers (the Databricks access role) read the records, which Kinesis decrypts on their behalf.
+  dynamic "statement" {
+    for_each = length(var.consumer_principal_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "ConsumersDecryptThroughKinesis"
+      actions   = ["kms:Decrypt"]
+      resources = ["*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = var.consumer_principal_arns
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["kinesis.${data.aws_region.current.name}.amazonaws.com"]
+      }
     }
   }
 }

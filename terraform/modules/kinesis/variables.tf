@@ -35,3 +35,9 @@ variable "retention_hours" {
     error_message = "retention_hours must be between 24 and 8760."
   }
 }
+
+variable "consumer_principal_arns" {
+  type        = list(string)
+  description = "IAM role ARNs that read the streams (for example the Databricks access role): the key policy lets them decrypt through Kinesis."
+  default     = []
+}

@@ -22,7 +22,7 @@ resource "aws_security_group" "brokers" {
 }
 
 resource "aws_security_group" "clients" {
-  #checkov:skip=CKV2_AWS_5:attached by the modules of the clients (rest_proxy, msk_connect), not here
+  #checkov:skip=CKV2_AWS_5:attached by the client modules (rest_proxy), not here
   name        = "${var.name}-clients"
   description = "Kafka clients of ${var.name}: may reach the brokers on 9098"
   vpc_id      = var.vpc_id

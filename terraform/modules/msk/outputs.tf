@@ -37,3 +37,8 @@ output "min_insync_replicas" {
   description = "min.insync.replicas of the cluster configuration."
   value       = local.min_insync_replicas
 }
+
+output "broker_security_group_id" {
+  description = "Security group of the brokers; a client with its own group adds an ingress rule on 9098 here (MSK Connect does)."
+  value       = aws_security_group.brokers.id
+}

@@ -155,6 +155,44 @@ resource "aws_cloudwatch_log_group" "workers" {
   kms_key_id        = module.logs_key.arn
 }
 
+# ---- network: the workers' own group --------------------------------------------------------
+
+# Terraform drops AWS's allow-all egress, so each path the workers take is a rule: Kafka to the
+# brokers, HTTPS to S3 through the gateway endpoint (the sink's only AWS API). DNS and the
+# container credentials endpoint are not filtered by security groups.
+resource "aws_security_group" "workers" {
+  name        = "${var.connector_name}-workers"
+  description = "MSK Connect workers of ${var.connector_name}: Kafka to the brokers, HTTPS to S3"
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_egress_rule" "workers_to_brokers" {
+  security_group_id            = aws_security_group.workers.id
+  referenced_security_group_id = var.broker_security_group_id
+  ip_protocol                  = "tcp"
+  from_port                    = 9098
+  to_port                      = 9098
+  description                  = "Kafka over TLS with IAM authentication"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "brokers_from_workers" {
+  security_group_id            = var.broker_security_group_id
+  referenced_security_group_id = aws_security_group.workers.id
+  ip_protocol                  = "tcp"
+  from_port                    = 9098
+  to_port                      = 9098
+  description                  = "Kafka over TLS with IAM authentication from ${var.connector_name}"
+}
+
+resource "aws_vpc_security_group_egress_rule" "workers_to_s3" {
+  security_group_id = aws_security_group.workers.id
+  prefix_list_id    = var.s3_prefix_list_id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "S3 through the VPC's gateway endpoint (the sink writes the objects)"
+}
+
 # ---- connector -----------------------------------------------------------------------------
 
 # In-place connector updates are unreliable, so any change of what the connector does replaces it.
@@ -184,7 +222,7 @@ resource "aws_mskconnect_connector" "s3_sink" {
       bootstrap_servers = var.bootstrap_brokers
 
       vpc {
-        security_groups = [var.client_security_group_id]
+        security_groups = [aws_security_group.workers.id]
         subnets         = var.subnet_ids
       }
     }
@@ -214,7 +252,13 @@ resource "aws_mskconnect_connector" "s3_sink" {
     }
   }
 
-  depends_on = [aws_iam_role_policy.connector]
+  # Workers that start before their rules exist fail to reach the brokers or S3.
+  depends_on = [
+    aws_iam_role_policy.connector,
+    aws_vpc_security_group_egress_rule.workers_to_brokers,
+    aws_vpc_security_group_ingress_rule.brokers_from_workers,
+    aws_vpc_security_group_egress_rule.workers_to_s3,
+  ]
 
   lifecycle {
     replace_triggered_by = [terraform_data.connector_config]

@@ -22,3 +22,8 @@ output "connector_configuration" {
   description = "The connector configuration (the same properties docker-compose and the devstack sink use)."
   value       = local.connector_configuration
 }
+
+output "security_group_id" {
+  description = "The workers' security group (9098 to the brokers, 443 to the S3 endpoint)."
+  value       = aws_security_group.workers.id
+}

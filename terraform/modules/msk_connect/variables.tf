@@ -38,9 +38,24 @@ variable "subnet_ids" {
   description = "Private subnets for the connector's workers."
 }
 
-variable "client_security_group_id" {
+variable "vpc_id" {
   type        = string
-  description = "The MSK module's client security group (reaches the brokers on 9098)."
+  description = "VPC of the workers (their security group lives here)."
+}
+
+variable "broker_security_group_id" {
+  type        = string
+  description = "The MSK module's broker security group: the module opens 9098 on it for the workers."
+}
+
+variable "s3_prefix_list_id" {
+  type        = string
+  description = "Prefix list of the VPC's S3 gateway endpoint (the network module's output): the workers' HTTPS path to S3."
+
+  validation {
+    condition     = can(regex("^pl-[0-9a-f]+$", var.s3_prefix_list_id))
+    error_message = "s3_prefix_list_id must be a prefix list id (pl-...), the S3 gateway endpoint's."
+  }
 }
 
 variable "bootstrap_brokers" {
@@ -108,8 +123,13 @@ variable "tasks_max" {
 
 variable "kafkaconnect_version" {
   type        = string
-  description = "Kafka Connect version MSK Connect runs the connector on."
-  default     = "2.7.1"
+  description = "Kafka Connect version MSK Connect runs the connector on: 3.7.x (newest) or 2.7.1. A change replaces the connector."
+  default     = "3.7.x"
+
+  validation {
+    condition     = contains(["3.7.x", "2.7.1"], var.kafkaconnect_version)
+    error_message = "kafkaconnect_version must be one MSK Connect runs: 3.7.x or 2.7.1."
+  }
 }
 
 variable "mcu_count" {

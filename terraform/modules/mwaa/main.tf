@@ -211,6 +211,20 @@ resource "aws_vpc_security_group_egress_rule" "https" {
   description       = "AWS APIs and the Databricks workspace through the NAT gateway"
 }
 
+# The private web server is an interface endpoint in these subnets with this group: hosts in the
+# groups listed may reach the Airflow UI (README, "What reaches what": the ways in).
+# count, not for_each: a group created in the same apply (the REST proxy's) is unknown at plan.
+resource "aws_vpc_security_group_ingress_rule" "webserver_clients" {
+  count = length(var.webserver_client_security_group_ids)
+
+  security_group_id            = aws_security_group.mwaa.id
+  referenced_security_group_id = var.webserver_client_security_group_ids[count.index]
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  description                  = "Airflow UI (private web server)"
+}
+
 # ---- environment ---------------------------------------------------------------------------
 
 resource "aws_mwaa_environment" "this" {

@@ -27,3 +27,8 @@ output "secrets_prefix" {
   description = "Secrets Manager prefix of Airflow connections (<prefix>/connections/<id>) and Variables (<prefix>/variables/<key>)."
   value       = local.secrets_prefix
 }
+
+output "security_group_id" {
+  description = "The environment's security group (self-referencing; HTTPS out through the NAT gateway)."
+  value       = aws_security_group.mwaa.id
+}

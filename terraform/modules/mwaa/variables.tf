@@ -6,6 +6,12 @@ variable "name" {
     condition     = can(regex("^[a-zA-Z][0-9a-zA-Z_-]{0,79}$", var.name))
     error_message = "name must start with a letter and hold at most 80 letters, digits, '-' or '_'."
   }
+
+  # The source bucket is airflow-<name>-<12-digit account>: S3 allows 63 characters.
+  validation {
+    condition     = length(var.name) <= 42
+    error_message = "name must be at most 42 characters: the source bucket airflow-<name>-<account id> may have 63."
+  }
 }
 
 variable "airflow_version" {
@@ -87,4 +93,15 @@ variable "force_destroy" {
   type        = bool
   description = "Let `terraform destroy` delete the source bucket even when it holds objects."
   default     = false
+}
+
+variable "webserver_client_security_group_ids" {
+  type        = list(string)
+  description = "Security groups (a bastion, a Client VPN endpoint, the REST proxy host) whose hosts may open the private Airflow UI on 443; empty = nothing outside MWAA can."
+  default     = []
+
+  validation {
+    condition     = alltrue([for g in var.webserver_client_security_group_ids : can(regex("^sg-[0-9a-f]+$", g))])
+    error_message = "webserver_client_security_group_ids must hold security group ids (sg-...)."
+  }
 }

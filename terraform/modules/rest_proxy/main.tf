@@ -11,14 +11,16 @@ locals {
   topic_arns = [for t in values(var.topics) : "${var.topic_arn_prefix}/${t}"]
 
   user_data = templatefile("${path.module}/templates/user_data.sh.tftpl", {
-    confluent_version    = var.confluent_version
-    confluent_minor      = join(".", slice(split(".", var.confluent_version), 0, 2))
-    msk_iam_auth_version = var.msk_iam_auth_version
-    bootstrap_brokers    = var.bootstrap_brokers
-    topics               = join(" ", values(var.topics))
-    topic_partitions     = var.topic_partitions
-    replication_factor   = var.replication_factor
-    port                 = var.port
+    confluent_version         = var.confluent_version
+    confluent_minor           = join(".", slice(split(".", var.confluent_version), 0, 2))
+    confluent_key_fingerprint = var.confluent_key_fingerprint
+    msk_iam_auth_version      = var.msk_iam_auth_version
+    msk_iam_auth_sha256       = var.msk_iam_auth_sha256
+    bootstrap_brokers         = var.bootstrap_brokers
+    topics                    = join(" ", values(var.topics))
+    topic_partitions          = var.topic_partitions
+    replication_factor        = var.replication_factor
+    port                      = var.port
   })
 }
 
@@ -118,7 +120,7 @@ resource "aws_vpc_security_group_egress_rule" "proxy_https" {
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  description       = "packages (dnf, Confluent, Maven Central) and AWS APIs through the NAT gateway"
+  description       = "packages (dnf, Confluent, Maven Central), SSM and AWS APIs through the NAT gateway"
 }
 
 # ---- host ----------------------------------------------------------------------------------

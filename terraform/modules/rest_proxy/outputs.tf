@@ -17,3 +17,8 @@ output "role_arn" {
   description = "ARN of the host's IAM role."
   value       = aws_iam_role.this.arn
 }
+
+output "security_group_id" {
+  description = "Security group of the REST proxy host (for example a client of the private Airflow UI)."
+  value       = aws_security_group.proxy.id
+}

@@ -62,6 +62,17 @@ variable "confluent_version" {
   }
 }
 
+variable "confluent_key_fingerprint" {
+  type        = string
+  description = "OpenPGP fingerprint of Confluent's package signing key: the host refuses the repository's key unless it is exactly this one, then dnf checks every package's signature with it."
+  default     = "CBBB821E8FAF364F79835C438B1DA6120C2BF624"
+
+  validation {
+    condition     = can(regex("^[0-9A-F]{40}$", var.confluent_key_fingerprint))
+    error_message = "confluent_key_fingerprint must be 40 upper-case hex digits (gpg --with-colons prints it so)."
+  }
+}
+
 variable "msk_iam_auth_version" {
   type        = string
   description = "Version of software.amazon.msk:aws-msk-iam-auth (its -all jar from Maven Central)."
@@ -70,6 +81,17 @@ variable "msk_iam_auth_version" {
   validation {
     condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+$", var.msk_iam_auth_version))
     error_message = "msk_iam_auth_version must be a full version such as 2.3.2."
+  }
+}
+
+variable "msk_iam_auth_sha256" {
+  type        = string
+  description = "SHA-256 of aws-msk-iam-auth-<msk_iam_auth_version>-all.jar (Maven Central publishes it as .sha256); the host refuses any other file. Change it with the version."
+  default     = "746f7a331eb02fd92fcad43935a97ce3d219e5f8a97a643012b2bb14c9020011"
+
+  validation {
+    condition     = can(regex("^[0-9a-f]{64}$", var.msk_iam_auth_sha256))
+    error_message = "msk_iam_auth_sha256 must be 64 lower-case hex digits."
   }
 }
 

@@ -2,6 +2,7 @@
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
 
 locals {
   account_root = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
@@ -44,6 +45,29 @@ data "aws_iam_policy_document" "data_key_policy" {
       principals {
         type        = "AWS"
         identifiers = var.reader_principal_arns
+      }
+    }
+  }
+
+  # Roles that read and write objects through their own IAM policy (the Databricks access role):
+  # they use the key only through S3, for the objects their policy lets them touch.
+  dynamic "statement" {
+    for_each = length(var.key_user_principal_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "KeyUsersThroughS3"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = ["*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = var.key_user_principal_arns
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["s3.${data.aws_region.current.name}.amazonaws.com"]
       }
     }
   }

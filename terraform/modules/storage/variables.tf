@@ -36,3 +36,9 @@ variable "access_log_bucket" {
   description = "Existing bucket that receives S3 server access logs of the data bucket; empty disables access logging."
   default     = ""
 }
+
+variable "key_user_principal_arns" {
+  type        = list(string)
+  description = "IAM role ARNs that read and write objects through their own IAM policy (for example the Databricks access role): the key policy lets them decrypt and generate data keys through S3."
+  default     = []
+}
