@@ -77,6 +77,12 @@ def _stream_flags() -> argparse.ArgumentParser:
     g.add_argument("--trigger", default="available-now", help="available-now or seconds")
     g.add_argument("--region", default=_env("AWS_REGION", _env("AWS_DEFAULT_REGION", "us-east-1")))
     g.add_argument("--stream-schema", help="schema of the stream tables (default: <schema>_stream)")
+    g.add_argument(
+        "--service-credential",
+        default=os.environ.get("DATABRICKS_SERVICE_CREDENTIAL"),
+        help="Unity Catalog service credential the job reads Kinesis with (default: "
+        "$DATABRICKS_SERVICE_CREDENTIAL; none = the cluster's instance profile)",
+    )
     g.add_argument("job_args", nargs=argparse.REMAINDER, help="after --: more job arguments")
     return p
 
@@ -126,7 +132,7 @@ def stream_task(args: argparse.Namespace, wheel: str, cluster: specs.Cluster) ->
     schema = args.stream_schema or f"{args.schema}_stream"
     stream = specs.StreamArgs(
         Names(args.pipeline_id), args.catalog, schema, args.region, args.checkpoints,
-        args.trigger, extra,
+        args.trigger, extra, args.service_credential,
     )  # fmt: skip
     return specs.wheel_task(
         "pinterest_stream", specs.STREAM_ENTRY_POINT, stream.parameters(), wheel, cluster

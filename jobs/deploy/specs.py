@@ -84,9 +84,14 @@ class StreamArgs:
     checkpoints: str | None = None
     trigger: str = "available-now"
     extra: tuple[str, ...] = ()
+    service_credential: str | None = None
+    """Unity Catalog service credential for Kinesis (the job's --service-credential)."""
 
     def parameters(self) -> list[str]:
         bucket = f"s3://{self.names.bucket}"
+        credential = (
+            ["--service-credential", self.service_credential] if self.service_credential else []
+        )
         return [
             "--streams", ",".join(TABLES),
             "--checkpoints", self.checkpoints or f"{bucket}/checkpoints/stream",
@@ -96,6 +101,7 @@ class StreamArgs:
             "--catalog", self.catalog,
             "--schema", self.schema,
             "--pipeline-id", self.names.pipeline_id,
+            *credential,
             *self.extra,
         ]  # fmt: skip
 

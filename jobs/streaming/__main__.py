@@ -2,7 +2,8 @@
 
 The only place that knows where it runs. Locally: the project's `kinesis` source, endpoint and
 credentials from the environment (LocalStack). On Databricks (DATABRICKS_RUNTIME_VERSION set): the
-built-in source, credentials from the instance profile, `--role-arn` or a secret scope.
+built-in source, credentials from a Unity Catalog service credential, the instance profile,
+`--role-arn` or a secret scope.
 """
 
 from __future__ import annotations
@@ -71,6 +72,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--secret-scope",
         help="Databricks secret scope holding aws-access-key-id and aws-secret-access-key",
     )
+    p.add_argument(
+        "--service-credential",
+        help="Databricks Unity Catalog service credential for Kinesis (the kinesis source's "
+        "serviceCredential option; DBR 16.1+, e.g. the role of terraform's databricks_access)",
+    )
     return p.parse_args(argv)
 
 
@@ -131,7 +137,14 @@ def config_from(args: argparse.Namespace, on_databricks: bool) -> StreamConfig:
 
 def credentials(args: argparse.Namespace, on_databricks: bool) -> dict[str, str]:
     """Source options for credentials; none means the default chain / instance profile."""
+    given = [args.service_credential, args.role_arn, args.secret_scope]
+    if sum(bool(g) for g in given) > 1:
+        raise UsageError("give one of --service-credential, --role-arn, --secret-scope")
     opts: dict[str, str] = {}
+    if args.service_credential:
+        if not on_databricks:
+            raise UsageError("--service-credential works on Databricks only")
+        opts["serviceCredential"] = args.service_credential
     if args.role_arn:
         opts["roleArn"] = args.role_arn
         if args.role_external_id:

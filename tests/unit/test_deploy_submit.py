@@ -27,7 +27,8 @@ def databricks_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in (
         "DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET",
         "DATABRICKS_CLUSTER_ID", "DATABRICKS_NEW_CLUSTER", "DATABRICKS_WHEEL_DEST",
-        "DATABRICKS_CATALOG", "DATABRICKS_SCHEMA", "AWS_REGION", "AWS_DEFAULT_REGION",
+        "DATABRICKS_CATALOG", "DATABRICKS_SCHEMA", "DATABRICKS_SERVICE_CREDENTIAL", "AWS_REGION",
+        "AWS_DEFAULT_REGION",
     ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABRICKS_TOKEN", TOKEN)
@@ -138,6 +139,22 @@ def test_submit_stream_runs_the_stream_entry_point_with_extra_arguments(
         "node_type_id": "i3.xlarge",
         "num_workers": 2,
     }
+
+
+def test_submit_stream_passes_the_service_credential(
+    wheel: Path, databricks_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABRICKS_SERVICE_CREDENTIAL", "from-the-environment")
+    with FakeJobsAPI() as api:
+        code = run(
+            api, monkeypatch, "submit-stream", "--wheel", str(wheel),
+            "--service-credential", "pinterest-kinesis",
+        )  # fmt: skip
+        assert code == 0
+        assert run(api, monkeypatch, "submit-stream", "--wheel", str(wheel)) == 0
+    given, from_env = (c.body["tasks"][0]["python_wheel_task"] for c in api.calls("POST", SUBMIT))
+    assert given["parameters"][-2:] == ["--service-credential", "pinterest-kinesis"]
+    assert from_env["parameters"][-2:] == ["--service-credential", "from-the-environment"]
 
 
 def test_deploy_jobs_creates_then_updates_by_name(

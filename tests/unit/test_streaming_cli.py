@@ -54,6 +54,11 @@ def test_help_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
         (["--max-records-per-batch", "0"], "at least 1"),
         (["--pipeline-id", "No_Good"], "invalid PIPELINE_ID"),
         (["--secret-scope", "s"], "works on Databricks only"),
+        (["--service-credential", "kinesis"], "--service-credential works on Databricks only"),
+        (
+            ["--service-credential", "kinesis", "--role-arn", "arn:aws:iam::1:role/r"],
+            "give one of --service-credential, --role-arn, --secret-scope",
+        ),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(
@@ -127,4 +132,24 @@ def test_databricks_settings_use_the_builtin_source_options() -> None:
     assert json.loads(opts["initialPosition"]) == {
         "at_timestamp": "2024-01-02T03:04:05.000Z",
         "format": "yyyy-MM-dd'T'HH:mm:ss.SSSX",
+    }
+
+
+def test_service_credential_becomes_the_databricks_source_option() -> None:
+    args = parse_args(
+        [
+            "--catalog",
+            "main",
+            "--checkpoints",
+            "s3://b/ck",
+            "--service-credential",
+            "pinterest-kinesis",
+        ]
+    )
+    opts = config_from(args, on_databricks=True).source_options("geo", on_databricks=True)
+    assert opts == {
+        "streamName": "streaming-0a1b2c3d4e5f-geo",
+        "region": "us-east-1",
+        "initialPosition": "earliest",
+        "serviceCredential": "pinterest-kinesis",
     }
