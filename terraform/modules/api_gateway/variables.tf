@@ -36,7 +36,8 @@ variable "rest_proxy_uri" {
 
 variable "nlb_arn" {
   type        = string
-  description = "ARN of the internal Network Load Balancer in front of the REST proxy (the VPC link target)."
+  description = "ARN of the internal Network Load Balancer in front of the REST proxy (the VPC link target); null = no VPC link, /{proxy+} calls rest_proxy_uri over the internet (the local stack, where LocalStack has no NLB)."
+  default     = null
 }
 
 variable "stream_arns" {
@@ -97,4 +98,22 @@ variable "manage_account_logging_role" {
   type        = bool
   description = "Set the region-wide API Gateway CloudWatch role (aws_api_gateway_account); turn off if the account already manages it elsewhere."
   default     = true
+}
+
+variable "rest_api_tags" {
+  type        = map(string)
+  description = "Tags of the REST API (the local stack sets LocalStack's _custom_id_ here, so the API id and invoke URL survive restarts)."
+  default     = {}
+}
+
+variable "api_key_value" {
+  type        = string
+  description = "Value of the API key (20-128 characters); null = API Gateway generates one (the local stack passes its own, so API_KEY survives restarts)."
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.api_key_value == null ? true : length(var.api_key_value) >= 20 && length(var.api_key_value) <= 128
+    error_message = "api_key_value must be 20-128 characters (or null)."
+  }
 }

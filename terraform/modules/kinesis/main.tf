@@ -31,8 +31,8 @@ resource "aws_kinesis_stream" "this" {
   name             = each.value
   shard_count      = var.on_demand ? null : var.shard_count
   retention_period = var.retention_hours
-  encryption_type  = "KMS"
-  kms_key_id       = aws_kms_key.streams.arn
+  encryption_type  = var.kms_encryption ? "KMS" : "NONE" # NONE only on LocalStack (see variables.tf)
+  kms_key_id       = var.kms_encryption ? aws_kms_key.streams.arn : null
 
   stream_mode_details {
     stream_mode = var.on_demand ? "ON_DEMAND" : "PROVISIONED"

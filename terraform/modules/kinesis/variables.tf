@@ -35,3 +35,9 @@ variable "retention_hours" {
     error_message = "retention_hours must be between 24 and 8760."
   }
 }
+
+variable "kms_encryption" {
+  type        = bool
+  description = "Encrypt the streams with the module's KMS key. Only the local stack turns it off: LocalStack's Kinesis stores records unencrypted anyway, and the provider waits a fixed 10 s after StartStreamEncryption."
+  default     = true
+}

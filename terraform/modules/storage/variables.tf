@@ -36,3 +36,9 @@ variable "access_log_bucket" {
   description = "Existing bucket that receives S3 server access logs of the data bucket; empty disables access logging."
   default     = ""
 }
+
+variable "lifecycle_rules" {
+  type        = bool
+  description = "Create the bucket's lifecycle configuration (noncurrent versions expire after noncurrent_version_days). Only the local stack turns it off: LocalStack never runs lifecycle rules, and the provider waits at least 55 s for 10 identical read-backs of a new configuration."
+  default     = true
+}
