@@ -150,13 +150,13 @@ class Terraform:
         if stamp.exists() and stamp.read_text() == stamp_value:
             return
         progress("terraform init of terraform/envs/local")
-        self.dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
         result = self._run(args)
         if result.returncode != 0:
             where = f"mirror TF_PLUGIN_DIR={plugin_dir}" if mirror else "the registry"
             raise StackError(
                 f"terraform init failed (AWS provider from {where}): "
-                f"{_text_error(result.stdout)}; log: {self.log}"
+                f"{_text_error(result.stderr + result.stdout)}; log: {self.log}"
             )
         stamp.write_text(stamp_value)
 
@@ -205,6 +205,21 @@ class Terraform:
         if result.returncode != 0:
             raise StackError(f"terraform state list failed: {_text_error(result.stderr)}")
         return result.stdout.split()
+
+    def resources(self) -> dict[str, dict[str, Any]]:
+        """Every managed resource in the state: address -> attribute values (`show -json`)."""
+        result = self._run(["show", "-json", "-no-color"], log=False)
+        if result.returncode != 0:
+            raise StackError(f"terraform show failed: {_text_error(result.stderr)}")
+        found: dict[str, dict[str, Any]] = {}
+        pending = [json.loads(result.stdout).get("values", {}).get("root_module", {})]
+        while pending:
+            module = pending.pop()
+            pending.extend(module.get("child_modules", []))
+            for res in module.get("resources", []):
+                if res.get("mode") == "managed":
+                    found[res["address"]] = res.get("values", {})
+        return found
 
     def applied_to(self) -> str | None:
         """The LocalStack instance the state describes (None without a state)."""
@@ -302,12 +317,15 @@ def _follow(lines: Iterable[str], log: IO[str]) -> _Report:
 
 
 def _text_error(output: str) -> str:
-    """The first `Error: ...` of terraform's text output, with its first detail line."""
+    """The first `Error: ...` of terraform's text output, with its first paragraph of detail."""
     lines = [ln.strip(" │╷╵") for ln in output.splitlines()]
     for i, line in enumerate(lines):
         if line.startswith("Error: "):
-            detail = next((ln for ln in lines[i + 1 : i + 6] if ln), "")
-            return " ".join(f"{line[7:]}: {detail}".split()).rstrip(": ")[:400]
+            rest = lines[i + 1 :]
+            while rest and not rest[0]:
+                rest.pop(0)
+            detail = rest[: rest.index("")] if "" in rest else rest
+            return " ".join(f"{line[7:]}: {' '.join(detail)}".split()).rstrip(": ")[:400]
     return " ".join(output.split())[-300:] or "no output"
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from devstack import __main__ as cli
-from devstack import envvars, resources
+from devstack import envvars
 from devstack.config import (
     KAFKA_CONTROLLER_PORT,
     KAFKA_PORT,
@@ -46,7 +46,6 @@ def test_settings_defaults_and_derived_names(settings: Settings, tmp_path: Path)
     assert (settings.partitions, settings.shards) == (3, 4)
     assert settings.names.bucket == "user-abc123def456-bucket"
     assert settings.kafka_bootstrap == f"127.0.0.1:{KAFKA_PORT}"
-    assert settings.invoke_url("a1b2") == f"{AWS}/_aws/execute-api/a1b2/dev"
     assert settings.aws_env()["AWS_ENDPOINT_URL"] == AWS
 
 
@@ -255,10 +254,22 @@ def test_env_without_a_running_stack_is_one_line_and_exit_1(
     def refused(_: Any) -> None:
         raise ConnectionError("connection refused")
 
-    monkeypatch.setattr(resources, "current_api", refused)
+    monkeypatch.setattr(LocalStack, "healthy", refused)
     assert cli.main(["env"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "run `make up` first" in err
+
+
+def test_env_of_a_localstack_terraform_did_not_apply_to_is_one_line(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A LocalStack restarted outside `up` holds none of the resources the state names."""
+    monkeypatch.setattr(LocalStack, "healthy", lambda self: True)
+    assert cli.main(["env"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        err == "devstack: the running LocalStack has no Terraform-made resources: run `make up`\n"
+    )
 
 
 def test_cli_help_and_bad_usage() -> None:

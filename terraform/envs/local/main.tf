@@ -61,5 +61,5 @@ module "api_gateway" {
 
   # LocalStack takes this tag as the API's id: the invoke URL survives restarts.
   rest_api_tags = { _custom_id_ = var.pipeline_id }
-  api_key_value = var.api_key
+  api_key_value = try(coalesce(var.api_key), null) # null or "": LocalStack generates one
 }

@@ -45,7 +45,7 @@ variable "shard_count" {
 
 variable "api_key" {
   type        = string
-  description = "Value of the API key (devstack: random, made once, kept in .devstack/api-key); null = LocalStack generates one."
+  description = "Value of the API key (devstack: random, made once, kept in .devstack/api-key); null or empty = LocalStack generates one."
   default     = null
   sensitive   = true
 }
