@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import shutil
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -47,14 +48,20 @@ def up(settings: Settings, progress: Progress, *, apply: bool = False) -> Output
     terraform = Terraform(settings)
     for service in (localstack, kafka, rest_proxy, sink):
         service.install(progress)
-    # LocalStack and Kafka boot in parallel; Terraform applies while Kafka and the rest start.
-    launched = [s for s in (localstack, kafka) if _start(s, progress)]
+    # Terraform applies as soon as LocalStack answers. Its start is CPU-heavy, its end mostly the
+    # provider's fixed waits (Kinesis streams: 20 s): Kafka and the rest start in those.
+    fresh_localstack = _start(localstack, progress)
     terraform.init(progress)
-    _wait(localstack, settings, progress, localstack in launched)
+    _wait(localstack, settings, progress, fresh_localstack)
+    changing = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        applying = pool.submit(terraform.apply, _instance(localstack), progress, force=apply)
+        applying = pool.submit(
+            terraform.apply, _instance(localstack), progress, force=apply, changing=changing
+        )
         try:
-            _wait(kafka, settings, progress, kafka in launched)
+            changing.wait()
+            fresh_kafka = _start(kafka, progress)
+            _wait(kafka, settings, progress, fresh_kafka)
             for topic in resources.ensure_topics(settings):
                 progress(f"created topic {topic} ({settings.partitions} partitions)")
             for service in (rest_proxy, sink):

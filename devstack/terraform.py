@@ -18,6 +18,7 @@ import os
 import secrets
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -160,8 +161,27 @@ class Terraform:
             )
         stamp.write_text(stamp_value)
 
-    def apply(self, instance: str, progress: Progress, *, force: bool = False) -> str:
-        """Apply the local root to the LocalStack process `instance`; returns what was done."""
+    def apply(
+        self,
+        instance: str,
+        progress: Progress,
+        *,
+        force: bool = False,
+        changing: threading.Event | None = None,
+    ) -> str:
+        """Apply the local root to the LocalStack process `instance`; returns what was done.
+
+        `changing` is set once Terraform starts changing resources (its CPU-heavy start is over
+        and the provider's waits begin), or when the apply ends without changes or fails."""
+        try:
+            return self._apply(instance, progress, force, changing or threading.Event())
+        finally:
+            if changing is not None:
+                changing.set()
+
+    def _apply(
+        self, instance: str, progress: Progress, force: bool, changing: threading.Event
+    ) -> str:
         self._drop_state_of_another(instance, progress)
         wanted = f"{instance} {self.fingerprint()}"
         if not force and self.state.exists() and _read(self._applied) == wanted:
@@ -181,7 +201,7 @@ class Terraform:
                 cmd, stdout=subprocess.PIPE, stderr=log, text=True, env=self.env(), cwd=REPO_ROOT
             )
             assert proc.stdout is not None
-            report = _follow(proc.stdout, log)
+            report = _follow(proc.stdout, log, changing)
             code = proc.wait()
         if code != 0:
             raise StackError(self._apply_error(report))
@@ -279,14 +299,17 @@ class _Report:
     seconds: dict[str, int]
 
     def slowest(self) -> str:
-        if not self.seconds:
-            return ""
-        address = max(self.seconds, key=lambda a: self.seconds[a])
-        return f" (slowest: {address} {self.seconds[address]}s)"
+        address = max(self.seconds, key=lambda a: self.seconds[a], default="")
+        return (
+            f" (slowest: {address} {self.seconds[address]}s)"
+            if address and self.seconds[address]
+            else ""
+        )
 
 
-def _follow(lines: Iterable[str], log: IO[str]) -> _Report:
-    """Read `terraform -json` lines: write them readable to the log, collect the report."""
+def _follow(lines: Iterable[str], log: IO[str], changing: threading.Event) -> _Report:
+    """Read `terraform -json` lines: write them readable to the log, collect the report; set
+    `changing` at the first change of a resource (reads of data sources are not changes)."""
     report = _Report(errors=[], summary="applied", seconds={})
     for line in lines:
         try:
@@ -303,6 +326,8 @@ def _follow(lines: Iterable[str], log: IO[str]) -> _Report:
             if diag.get("severity") == "error":
                 summary = " ".join(str(diag.get("summary", "")).split())[:300]
                 report.errors.append((diag.get("address", ""), summary))
+        elif kind == "apply_start" and event.get("hook", {}).get("action") != "read":
+            changing.set()
         elif kind == "apply_complete":
             hook = event.get("hook", {})
             report.seconds[hook["resource"]["addr"]] = int(hook.get("elapsed_seconds", 0))

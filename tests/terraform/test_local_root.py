@@ -16,7 +16,7 @@ LOCAL_MODULES = {"names", "storage", "kinesis", "api_gateway"}
 # the AWS root gives it (DEFAULT: nothing, the default is the AWS behaviour).
 DEFAULT = object()
 SWITCHES = [
-    ("api_gateway", "nlb_arn", None, "${module.rest_proxy.nlb_arn}"),
+    ("api_gateway", "vpc_link", False, DEFAULT),
     ("api_gateway", "rest_api_tags", {"_custom_id_": "${var.pipeline_id}"}, DEFAULT),
     ("api_gateway", "api_key_value", "${try(coalesce(var.api_key), null)}", DEFAULT),
     ("storage", "lifecycle_rules", False, DEFAULT),

@@ -44,7 +44,7 @@ module "kinesis" {
   source      = "../../modules/kinesis"
   streams     = module.names.streams
   shard_count = var.shard_count
-  # LocalStack stores records unencrypted anyway; encrypting costs a fixed 10 s wait (README).
+  # LocalStack stores records unencrypted anyway; the key and the encryption cost 15 s (README).
   kms_encryption = false
 }
 
@@ -54,7 +54,7 @@ module "api_gateway" {
   openapi_template_path = "${local.repo_root}/contracts/openapi.yaml"
   stage_name            = module.names.api_stage
   rest_proxy_uri        = var.rest_proxy_uri
-  nlb_arn               = null # no VPC link: /{proxy+} reaches the local REST proxy directly
+  vpc_link              = false # no NLB: /{proxy+} reaches the local REST proxy directly
   stream_arns           = module.kinesis.stream_arns
   streams_kms_key_arn   = module.kinesis.kms_key_arn
   log_retention_days    = 1

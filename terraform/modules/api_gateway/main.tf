@@ -10,9 +10,9 @@ data "aws_region" "current" {}
 locals {
   access_log = "/apigateway/${var.name}/${var.stage_name}/access"
 
-  # LocalStack switch: no NLB (nlb_arn = null) means no VPC link; /{proxy+} is then an INTERNET
-  # integration to rest_proxy_uri (the local REST proxy process).
-  vpc_link = var.nlb_arn != null
+  # LocalStack switch: without a VPC link (vpc_link = false) /{proxy+} is an INTERNET integration
+  # to rest_proxy_uri (the local REST proxy process).
+  vpc_link = var.vpc_link
 
   body = templatefile(var.openapi_template_path, {
     aws_region       = data.aws_region.current.name
@@ -77,10 +77,15 @@ data "aws_iam_policy_document" "kinesis" {
     resources = ["*"]
   }
 
-  statement {
-    sid       = "EncryptRecords"
-    actions   = ["kms:GenerateDataKey"]
-    resources = [var.streams_kms_key_arn]
+  # Unencrypted streams (the local stack) have no key to use.
+  dynamic "statement" {
+    for_each = var.streams_kms_key_arn == null ? [] : [var.streams_kms_key_arn]
+
+    content {
+      sid       = "EncryptRecords"
+      actions   = ["kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
   }
 }
 

@@ -34,9 +34,15 @@ variable "rest_proxy_uri" {
   }
 }
 
+variable "vpc_link" {
+  type        = bool
+  description = "Reach the REST proxy through a VPC link to nlb_arn. Only the local stack turns it off: LocalStack has no NLB, and /{proxy+} then calls rest_proxy_uri directly (INTERNET integration)."
+  default     = true
+}
+
 variable "nlb_arn" {
   type        = string
-  description = "ARN of the internal Network Load Balancer in front of the REST proxy (the VPC link target); null = no VPC link, /{proxy+} calls rest_proxy_uri over the internet (the local stack, where LocalStack has no NLB)."
+  description = "ARN of the internal Network Load Balancer in front of the REST proxy (the VPC link target); null without vpc_link."
   default     = null
 }
 
@@ -47,7 +53,7 @@ variable "stream_arns" {
 
 variable "streams_kms_key_arn" {
   type        = string
-  description = "ARN of the streams' KMS key (PutRecord on an encrypted stream needs kms:GenerateDataKey)."
+  description = "ARN of the streams' KMS key (PutRecord on an encrypted stream needs kms:GenerateDataKey); null for unencrypted streams (the local stack)."
 }
 
 variable "throttle_rate_limit" {

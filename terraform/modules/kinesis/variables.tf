@@ -38,6 +38,6 @@ variable "retention_hours" {
 
 variable "kms_encryption" {
   type        = bool
-  description = "Encrypt the streams with the module's KMS key. Only the local stack turns it off: LocalStack's Kinesis stores records unencrypted anyway, and the provider waits a fixed 10 s after StartStreamEncryption."
+  description = "Encrypt the streams with a customer managed KMS key of the module. Only the local stack turns it off (no key, no encryption): LocalStack's Kinesis stores records unencrypted anyway, the provider waits a fixed 10 s after StartStreamEncryption, and the streams would wait for the key (its rotation check takes 5 s or more)."
   default     = true
 }
