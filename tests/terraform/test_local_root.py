@@ -53,7 +53,7 @@ def test_the_local_root_sets_nothing_else_but_names_and_sizes() -> None:
     allowed = {
         "source", "pipeline_id", "bucket", "streams", "name", "openapi_template_path",
         "stage_name", "rest_proxy_uri", "stream_arns", "streams_kms_key_arn", "shard_count",
-        "force_destroy", "log_retention_days",
+        "force_destroy",
     }  # fmt: skip
     for module, body in calls(LOCAL_ROOT).items():
         extra = {a for a in body if a not in allowed and (module, a) not in switch_names}
