@@ -104,7 +104,7 @@ down-clean: $(STAMP) ## down, then delete the local state: Terraform state, Kafk
 status: $(STAMP) ## health, Kafka end offsets, S3 objects/records, Kinesis records
 	$(PY) -m devstack status
 
-logs: $(STAMP) ## tail the services' logs (SERVICE=localstack|kafka|rest_proxy|s3_sink)
+logs: $(STAMP) ## tail the services' logs (SERVICE=localstack|kafka|rest_proxy|s3_sink|terraform)
 	$(PY) -m devstack logs $(SERVICE)
 
 test-integration: $(STAMP) jars devstack-install ## integration tests (start the stack, or reuse a running one)

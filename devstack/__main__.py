@@ -37,7 +37,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     sub.add_parser("status", help="health, end offsets, S3 objects/records, Kinesis records")
     logs = sub.add_parser("logs", help="tail the services' logs")
-    logs.add_argument("service", nargs="?", help="localstack, kafka, rest_proxy or s3_sink")
+    logs.add_argument(
+        "service", nargs="?", help="localstack, kafka, rest_proxy, s3_sink or terraform"
+    )
     logs.add_argument("-n", "--lines", type=int, default=40, help="lines per log (default 40)")
     logs.add_argument("-f", "--follow", action="store_true", help="follow one service's log")
     sub.add_parser("env", help="print `export NAME=value` lines for the running stack")

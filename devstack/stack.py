@@ -60,6 +60,8 @@ def up(settings: Settings, progress: Progress, *, apply: bool = False) -> Output
         )
         try:
             changing.wait()
+            if applying.done() and applying.exception() is not None:
+                raise StackError(str(applying.exception()))  # fail before starting the rest
             fresh_kafka = _start(kafka, progress)
             _wait(kafka, settings, progress, fresh_kafka)
             for topic in resources.ensure_topics(settings):

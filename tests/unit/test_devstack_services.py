@@ -288,3 +288,29 @@ def test_cli_help_and_bad_usage() -> None:
 def test_logs_of_an_unknown_service(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["logs", "nope"]) == 1
     assert "unknown service 'nope'" in capsys.readouterr().err
+
+
+def test_down_clean_deletes_the_terraform_state_and_kafkas_data_only(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = settings.home
+    for path in ("terraform/terraform.tfstate", "terraform/.terraform/x", "kafka/data/meta"):
+        (home / path).parent.mkdir(parents=True, exist_ok=True)
+        (home / path).write_text("x")
+    for kept in ("api-key", "cache/kafka/libs/a.jar", "localstack/var/lib/engine"):
+        (home / kept).parent.mkdir(parents=True, exist_ok=True)
+        (home / kept).write_text("x")
+    assert cli.main(["down"]) == 0
+    assert (home / "terraform/terraform.tfstate").exists()  # plain down keeps the state
+    assert cli.main(["down", "--clean"]) == 0
+    assert not (home / "terraform").exists() and not (home / "kafka").exists()
+    assert all((home / k).exists() for k in ("api-key", "cache/kafka/libs/a.jar", "localstack"))
+    assert "deleted the Terraform state" in capsys.readouterr().err
+
+
+def test_logs_include_terraforms(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    log = settings.logs / "terraform.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("Error: creating Kinesis Stream\n")
+    assert cli.main(["logs", "terraform"]) == 0
+    assert "Error: creating Kinesis Stream" in capsys.readouterr().out
