@@ -287,7 +287,13 @@ class Terraform:
         address, summary = report.errors[0]
         where = f" at {address}" if address else ""
         more = f" (and {len(report.errors) - 1} more)" if len(report.errors) > 1 else ""
-        return f"terraform apply failed{where}: {summary}{more}; log: {self.log}"
+        hint = ""
+        if "already" in summary.lower() and "exist" in summary.lower():
+            hint = (
+                " (LocalStack holds resources this state does not know, made before or by hand: "
+                "`make down && make up` restarts it empty)"
+            )
+        return f"terraform apply failed{where}: {summary}{more}{hint}; log: {self.log}"
 
 
 @dataclass

@@ -31,7 +31,8 @@ def event(kind, message, **extra):
     print(json.dumps({{"@level": "info", "@message": message, "type": kind, **extra}}), flush=True)
 if args[0] == "apply":
     if os.environ.get("FAKE_TF") == "fail":
-        diag = {{"severity": "error", "summary": "creating Kinesis Stream (s):\\n  boom",
+        summary = os.environ.get("FAKE_TF_SUMMARY", "creating Kinesis Stream (s):\\n  boom")
+        diag = {{"severity": "error", "summary": summary,
                  "detail": "the full story", "address": {json.dumps(ERROR_ADDRESS)}}}
         event("diagnostic", "Error: creating Kinesis Stream", diagnostic=diag)
         sys.exit(1)
@@ -191,3 +192,21 @@ def test_local_api_key_is_random_private_and_stable(settings: Settings, tmp_path
     other = dataclasses.replace(settings, home=tmp_path / "other")
     assert terraform.local_api_key(other) != first
     assert Terraform(settings).variables()["api_key"] == first
+
+
+def test_a_resource_that_already_exists_gets_a_hint(
+    settings: Settings,
+    fake_terraform: Path,
+    localstack_stand_in: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """E.g. a LocalStack still holding what an older devstack created without Terraform."""
+    point_at(monkeypatch, localstack_stand_in)
+    monkeypatch.setenv("FAKE_TF", "fail")
+    monkeypatch.setenv("FAKE_TF_SUMMARY", "creating S3 Bucket (b): BucketAlreadyExists")
+    with pytest.raises(
+        StackError,
+        match=r"BucketAlreadyExists \(LocalStack holds resources this "
+        r"state does not know.*`make down && make up` restarts it empty\); log: ",
+    ):
+        Terraform(settings).apply("1:1", print)
