@@ -196,7 +196,7 @@ TF_OFFLINE       = cd $(TF_SCRATCH)/terraform && CHECKPOINT_DISABLE=1 TF_IN_AUTO
 .PHONY: plan apply destroy tf-tools tf-check tf-validate test-tf s3-sink-plugin checkov-lock
 
 # Whatever starts the local stack applies Terraform: OpenTofu is built first when terraform is missing.
-up run test-py test-integration test-stream stream bench-stream fuzz: $(if $(filter $(TOFU),$(TF)),$(TOFU))
+up run devstack-install test-py test-integration test-stream stream bench-stream fuzz: $(if $(filter $(TOFU),$(TF)),$(TOFU))
 
 $(TOFU):
 	@mkdir -p $(@D) $(STATE)/cache/tofu-build
