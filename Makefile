@@ -83,24 +83,28 @@ test-emulator: $(STAMP) ## only the emulator and contracts.names unit tests
 # ---- devstack (local stack) ------------------------------------------------
 # LocalStack (own venv .venv-localstack), Kafka (jars from Maven Central), the REST proxy and the
 # S3 sink run as host processes on 127.0.0.1; state, caches and logs live in .devstack/.
+# The AWS resources come from `terraform apply` of terraform/envs/local (TF, TF_PLUGIN_DIR below).
 # More: python -m devstack --help. SERVICE=<name> picks one log for `make logs`.
 SERVICE ?=
 
-.PHONY: up down status logs devstack-install
+.PHONY: up down down-clean status logs devstack-install
 
 devstack-install: $(STAMP) ## install LocalStack, its Kinesis engine and Kafka's jars (cached, idempotent)
 	$(PY) -m devstack install
 
-up: $(STAMP) ## start the local stack (installs what is missing; no-op when up); prints the API URL
+up: $(STAMP) ## start the local stack, terraform apply its AWS resources (no-op when up); prints the API URL
 	$(PY) -m devstack up
 
 down: $(STAMP) ## stop the local stack's processes (only those devstack started)
 	$(PY) -m devstack down
 
+down-clean: $(STAMP) ## down, then delete the local state: Terraform state, Kafka's data
+	$(PY) -m devstack down --clean
+
 status: $(STAMP) ## health, Kafka end offsets, S3 objects/records, Kinesis records
 	$(PY) -m devstack status
 
-logs: $(STAMP) ## tail the services' logs (SERVICE=localstack|kafka|rest_proxy|s3_sink)
+logs: $(STAMP) ## tail the services' logs (SERVICE=localstack|kafka|rest_proxy|s3_sink|terraform)
 	$(PY) -m devstack logs $(SERVICE)
 
 test-integration: $(STAMP) jars devstack-install ## integration tests (start the stack, or reuse a running one)
@@ -180,12 +184,19 @@ MSK_IAM_AUTH_VERSION := 2.3.2
 MSK_IAM_JAR     := $(STATE)/cache/terraform/aws-msk-iam-auth-$(MSK_IAM_AUTH_VERSION)-all.jar
 export TF_VAR_s3_sink_plugin_zip ?= $(abspath $(S3_SINK_ZIP))
 # The AWS provider as a filesystem mirror: with it, tf-check runs terraform init/validate/test offline
-# in a throwaway copy (TF_SCRATCH), so terraform/ gets no .terraform/ nor lock file.
+# in a throwaway copy (TF_SCRATCH), so terraform/ gets no .terraform/ nor lock file; `make up`
+# installs the provider from it too (else from the registry).
 TF_PLUGIN_DIR   ?= /opt/tf-plugins
+export TF_PLUGIN_DIR
+# devstack (make up, run, the tests) applies terraform/envs/local with this binary.
+export TF_BIN   ?= $(TF)
 TF_SCRATCH      := $(abspath $(STATE))/cache/tf-check
 TF_OFFLINE       = cd $(TF_SCRATCH)/terraform && CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
 .PHONY: plan apply destroy tf-tools tf-check tf-validate test-tf s3-sink-plugin checkov-lock
+
+# Whatever starts the local stack applies Terraform: OpenTofu is built first when terraform is missing.
+up run devstack-install test-py test-integration test-stream stream bench-stream fuzz: $(if $(filter $(TOFU),$(TF)),$(TOFU))
 
 $(TOFU):
 	@mkdir -p $(@D) $(STATE)/cache/tofu-build
@@ -226,7 +237,7 @@ tf-check: tf-tools ## offline: terraform fmt, validate, test (mocked AWS), check
 	TF_BIN=$(TF) $(PY) -m pytest tests/terraform -q -p no:cacheprovider
 
 # The copy keeps terraform/'s place next to contracts/ and dags/ (symlinks), which main.tf reads.
-tf-validate: tf-tools ## terraform init (TF_PLUGIN_DIR mirror), validate and test in a throwaway copy
+tf-validate: tf-tools ## terraform init (TF_PLUGIN_DIR mirror), validate and test (AWS and local roots) in a throwaway copy
 	@rm -rf $(TF_SCRATCH) && mkdir -p $(TF_SCRATCH)/terraform
 	@ln -s $(abspath contracts) $(TF_SCRATCH)/contracts && ln -s $(abspath dags) $(TF_SCRATCH)/dags
 	@tar -C terraform --exclude=.terraform --exclude=.terraform.lock.hcl --exclude='*.tfstate*' \
@@ -237,6 +248,11 @@ tf-validate: tf-tools ## terraform init (TF_PLUGIN_DIR mirror), validate and tes
 	$(TF_OFFLINE) $(TF) validate -no-color
 	$(TF_OFFLINE) TF_VAR_s3_sink_plugin_zip=../empty-plugin.zip TF_VAR_plugin_zip_path=../empty-plugin.zip \
 		$(TF) test -no-color
+	cd $(TF_SCRATCH)/terraform/envs/local && CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 $(TF) init -no-color \
+		-input=false -backend=false -plugin-dir=$(abspath $(TF_PLUGIN_DIR)) > ../../../init-local.log \
+		|| { cat ../../../init-local.log; exit 1; }
+	cd $(TF_SCRATCH)/terraform/envs/local && CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 $(TF) validate -no-color
+	cd $(TF_SCRATCH)/terraform/envs/local && CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 $(TF) test -no-color
 
 test-tf: tf-check ## the Terraform checks of make test
 

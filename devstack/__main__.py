@@ -21,11 +21,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("install", help="install what the stack needs (cached; idempotent)")
-    sub.add_parser("up", help="install, start every service, create the resources (no-op if up)")
-    sub.add_parser("down", help="stop the services devstack started (by pid)")
+    up = sub.add_parser(
+        "up", help="install, start every service, terraform apply the AWS resources (no-op if up)"
+    )
+    up.add_argument(
+        "--apply",
+        action="store_true",
+        help="run terraform apply even when nothing changed since the last one (repairs drift)",
+    )
+    down = sub.add_parser("down", help="stop the services devstack started (by pid)")
+    down.add_argument(
+        "--clean",
+        action="store_true",
+        help="also delete the local state: the Terraform state and Kafka's data (topics, records)",
+    )
     sub.add_parser("status", help="health, end offsets, S3 objects/records, Kinesis records")
     logs = sub.add_parser("logs", help="tail the services' logs")
-    logs.add_argument("service", nargs="?", help="localstack, kafka, rest_proxy or s3_sink")
+    logs.add_argument(
+        "service", nargs="?", help="localstack, kafka, rest_proxy, s3_sink or terraform"
+    )
     logs.add_argument("-n", "--lines", type=int, default=40, help="lines per log (default 40)")
     logs.add_argument("-f", "--follow", action="store_true", help="follow one service's log")
     sub.add_parser("env", help="print `export NAME=value` lines for the running stack")
@@ -43,12 +57,12 @@ def run(args: argparse.Namespace) -> int:
         _progress("installed")
     elif args.command == "up":
         with stack.locked(settings):
-            api = stack.up(settings, _progress)
-        print(f"API invoke URL: {api.url}")
+            outputs = stack.up(settings, _progress, apply=args.apply)
+        print(f"API invoke URL: {outputs.api_url}")
         print('environment:    eval "$(python -m devstack env)"')
     elif args.command == "down":
         with stack.locked(settings):
-            stack.down(settings, _progress)
+            stack.down(settings, _progress, clean=args.clean)
     elif args.command == "status":
         return 0 if status.report(settings, print) else 1
     elif args.command == "logs":

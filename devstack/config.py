@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from contracts.names import API_STAGE, Names
+from contracts.names import Names
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,9 +30,7 @@ KAFKA_CONTROLLER_PORT = _port_env("DEVSTACK_KAFKA_CONTROLLER_PORT", 9093)
 REST_PROXY_PORT = _port_env("DEVSTACK_REST_PROXY_PORT", 8082)
 
 AWS_REGION = "us-east-1"
-AWS_ACCOUNT_ID = "000000000000"
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
-KINESIS_ROLE_NAME = "apigateway-kinesis"
 
 
 class StackError(RuntimeError):
@@ -104,17 +102,6 @@ class Settings:
     @property
     def rest_proxy_uri(self) -> str:
         return f"http://{HOST}:{REST_PROXY_PORT}"
-
-    @property
-    def kinesis_role_arn(self) -> str:
-        return f"arn:aws:iam::{AWS_ACCOUNT_ID}:role/{KINESIS_ROLE_NAME}"
-
-    @property
-    def api_name(self) -> str:
-        return f"pinterest-pipeline-{self.names.pipeline_id}"
-
-    def invoke_url(self, api_id: str) -> str:
-        return f"{self.aws_endpoint}/_aws/execute-api/{api_id}/{API_STAGE}"
 
     def aws_env(self) -> dict[str, str]:
         """The standard AWS variables that point boto3 (and the sink) at LocalStack."""

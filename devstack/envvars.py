@@ -4,30 +4,40 @@ from __future__ import annotations
 
 import shlex
 
-from devstack import resources
+from contracts.names import TABLES
+from devstack import proc
 from devstack.config import Settings, StackError
+from devstack.services.localstack import LocalStack
+from devstack.terraform import Terraform
 
 
 def variables(settings: Settings) -> dict[str, str]:
-    """The variables of README's Configuration table, as the running stack defines them."""
+    """The variables of README's Configuration table, as the running stack defines them: the
+    AWS names from `terraform output -json` of the state applied to the running LocalStack."""
+    localstack = LocalStack(settings)
+    rec = proc.alive(localstack.pidfile)
     try:
-        api = resources.current_api(settings)
+        answers = localstack.healthy()
     except Exception:
+        answers = False
+    if not answers:
         raise StackError(
             f"LocalStack does not answer at {settings.aws_endpoint}: run `make up` first"
-        ) from None
-    if api is None:
-        raise StackError("the stack has no REST API yet: run `make up` first")
+        )
+    terraform = Terraform(settings)
+    if rec is None or terraform.applied_to() != f"{rec.pid}:{rec.start_ticks}":
+        raise StackError("the running LocalStack has no Terraform-made resources: run `make up`")
+    outputs = terraform.outputs()
     names = settings.names
     return {
         "PIPELINE_ID": names.pipeline_id,
         **settings.aws_env(),
-        "API_URL": api.url,
-        "API_KEY": api.key,
-        "DATA_BUCKET": names.bucket,
+        "API_URL": outputs.api_url,
+        "API_KEY": outputs.api_key,
+        "DATA_BUCKET": outputs.bucket,
         "KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
         "KAFKA_TOPICS": ",".join(names.topics),
-        "KINESIS_STREAMS": ",".join(names.streams),
+        "KINESIS_STREAMS": ",".join(outputs.streams[t] for t in TABLES),
         "DEVSTACK_HOME": str(settings.home),
     }
 

@@ -9,20 +9,22 @@ from pathlib import Path
 from devstack import proc
 from devstack.config import Settings, StackError
 from devstack.stack import services
+from devstack.terraform import Terraform
 
 
 def show(settings: Settings, name: str | None, lines: int, follow: bool) -> None:
-    chosen = [s for s in services(settings) if name in (None, s.name)]
+    logs = {s.name: s.log for s in services(settings)}
+    logs["terraform"] = Terraform(settings).log
+    chosen = [log for log_name, log in logs.items() if name in (None, log_name)]
     if not chosen:
-        known = ", ".join(s.name for s in services(settings))
-        raise StackError(f"unknown service {name!r}: expected one of {known}")
+        raise StackError(f"unknown service {name!r}: expected one of {', '.join(logs)}")
     if follow and len(chosen) != 1:
         raise StackError("--follow needs one service name")
-    for service in chosen:
-        print(f"==> {service.log} <==")
-        print(proc.log_tail(service.log, lines) if service.log.exists() else "(no log yet)")
+    for log in chosen:
+        print(f"==> {log} <==")
+        print(proc.log_tail(log, lines) if log.exists() else "(no log yet)")
     if follow:
-        _follow(chosen[0].log)
+        _follow(chosen[0])
 
 
 def _follow(path: Path) -> None:

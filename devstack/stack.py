@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import shutil
 import socket
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
 
 from devstack import proc, resources
 from devstack.config import HOST, Settings, StackError
@@ -15,6 +18,7 @@ from devstack.services.kafka import Kafka
 from devstack.services.localstack import LocalStack
 from devstack.services.rest_proxy import RestProxy
 from devstack.services.s3_sink import S3Sink
+from devstack.terraform import Outputs, Terraform
 
 
 def services(settings: Settings) -> list[Service]:
@@ -34,29 +38,47 @@ def locked(settings: Settings) -> Iterator[None]:
 def install(settings: Settings, progress: Progress) -> None:
     for service in services(settings):
         service.install(progress)
+    Terraform(settings).init(progress)
 
 
-def up(settings: Settings, progress: Progress) -> resources.Api:
+def up(settings: Settings, progress: Progress, *, apply: bool = False) -> Outputs:
+    """Start what is not running and apply the AWS resources; `apply` forces a Terraform run."""
     started = time.monotonic()
     localstack, kafka, rest_proxy, sink = services(settings)
+    terraform = Terraform(settings)
     for service in (localstack, kafka, rest_proxy, sink):
         service.install(progress)
-    # LocalStack and Kafka boot in parallel; the rest need them.
-    launched = [s for s in (localstack, kafka) if _start(s, progress)]
-    for service in (localstack, kafka):
-        _wait(service, settings, progress, service in launched)
-    progress("ensuring bucket, topics, streams, role and REST API")
-    _ensure_resources(settings, progress)
-    for service in (rest_proxy, sink):
-        fresh = _start(service, progress)
-        _wait(service, settings, progress, fresh)
-    api, action = resources.ensure_api(settings)
-    progress(f"REST API {api.id} {action}, stage dev")
+    # Terraform applies as soon as LocalStack answers. Its start is CPU-heavy, its end mostly the
+    # provider's fixed waits (Kinesis streams: 20 s): Kafka and the rest start in those.
+    fresh_localstack = _start(localstack, progress)
+    terraform.init(progress)
+    _wait(localstack, settings, progress, fresh_localstack)
+    changing = threading.Event()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        applying = pool.submit(
+            terraform.apply, _instance(localstack), progress, force=apply, changing=changing
+        )
+        try:
+            changing.wait()
+            if applying.done() and applying.exception() is not None:
+                raise StackError(str(applying.exception()))  # fail before starting the rest
+            fresh_kafka = _start(kafka, progress)
+            _wait(kafka, settings, progress, fresh_kafka)
+            for topic in resources.ensure_topics(settings):
+                progress(f"created topic {topic} ({settings.partitions} partitions)")
+            for service in (rest_proxy, sink):
+                fresh = _start(service, progress)
+                _wait(service, settings, progress, fresh)
+        finally:
+            wait([applying])  # never leave terraform running behind a failure
+    progress(f"AWS resources (terraform): {applying.result()}")
+    outputs = terraform.outputs()
     progress(f"stack up in {time.monotonic() - started:.1f}s")
-    return api
+    return outputs
 
 
-def down(settings: Settings, progress: Progress) -> int:
+def down(settings: Settings, progress: Progress, *, clean: bool = False) -> int:
+    """Stop our processes; `clean` also deletes the Terraform state and Kafka's data."""
     stopped = 0
     for service in reversed(services(settings)):
         if proc.stop(service.pidfile):
@@ -64,7 +86,19 @@ def down(settings: Settings, progress: Progress) -> int:
             stopped += 1
     if not stopped:
         progress("nothing of ours was running")
+    if clean:
+        Terraform(settings).forget()
+        shutil.rmtree(Kafka(settings).workdir, ignore_errors=True)
+        progress(f"deleted the Terraform state and Kafka's data under {settings.home}")
     return stopped
+
+
+def _instance(localstack: Service) -> str:
+    """Which LocalStack process runs (pid and start time): a Terraform state belongs to one."""
+    rec = proc.alive(localstack.pidfile)
+    if rec is None:
+        raise StackError("localstack is not running (no live pidfile): run `make up` again")
+    return f"{rec.pid}:{rec.start_ticks}"
 
 
 def _start(service: Service, progress: Progress) -> bool:
@@ -99,17 +133,6 @@ def _wait(service: Service, settings: Settings, progress: Progress, fresh: bool)
     )
     state = f"healthy after {waited:.1f}s" if fresh else "already running"
     progress(f"{service.name} {state} ({service.address})")
-
-
-def _ensure_resources(settings: Settings, progress: Progress) -> None:
-    if resources.ensure_bucket(settings):
-        progress(f"created bucket {settings.names.bucket}")
-    for topic in resources.ensure_topics(settings):
-        progress(f"created topic {topic} ({settings.partitions} partitions)")
-    if resources.ensure_kinesis_role(settings):
-        progress("created IAM role for the Kinesis integrations")
-    for stream in resources.ensure_streams(settings):
-        progress(f"created stream {stream} ({settings.shards} shard(s))")
 
 
 def _port_busy(port: int) -> bool:

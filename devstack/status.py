@@ -15,6 +15,7 @@ from devstack.kafka_admin import admin as kafka_admin
 from devstack.services.base import Service
 from devstack.services.s3_sink import GROUP_ID
 from devstack.stack import services
+from devstack.terraform import Terraform
 
 Out = Callable[[str], None]
 
@@ -73,8 +74,8 @@ def _section(out: Out, title: str, body: Callable[[], None]) -> None:
 
 
 def _api(settings: Settings, out: Out) -> None:
-    api = resources.current_api(settings)
-    out(f"  {api.url}" if api else "  no REST API yet (run `make up`)")
+    outputs = Terraform(settings).outputs()
+    out(f"  {outputs.api_url}")
 
 
 def _kafka(settings: Settings, out: Out) -> None:

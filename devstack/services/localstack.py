@@ -21,7 +21,7 @@ REQUIREMENTS = (
     "pyopenssl==25.3.0",
     "localstack-twisted==25.5.0",
 )
-SERVICES = "s3,kinesis,apigateway,iam,sts"
+SERVICES = "s3,kinesis,apigateway,iam,sts,kms,logs"
 KINESIS_ENGINE_VERSION = "0.5.2"  # npm kinesis-local, LocalStack 2026.3.0's default
 LOOPBACK_JS = Path(__file__).with_name("loopback.js")
 SITE_DIR = Path(__file__).with_name("localstack_site")  # its sitecustomize.py

@@ -200,12 +200,24 @@ def pipeline(stack: Stack, tmp_path: Any) -> Iterator[Pipeline]:
     sink = S3Sink(settings)
     sink.name = "s3_sink_test"  # its own pidfile and log under tmp_path
     sink.connector = f"test-{names.pipeline_id}"  # its own consumer group
-    resources.ensure_bucket(settings)
-    resources.ensure_topics(settings)
-    resources.ensure_streams(settings)
+    _scaffold(settings, stack)
     yield Pipeline(settings, sink)
     proc.stop(sink.pidfile, grace=10)
     _drop(settings, stack)
+
+
+def _scaffold(settings: Settings, stack: Stack) -> None:
+    """The throwaway pipeline's bucket and streams (test scaffolding, made with boto3: the shared
+    stack's own resources come from Terraform) and its topics (devstack creates topics)."""
+    names = settings.names
+    stack.aws("s3").create_bucket(Bucket=names.bucket)
+    kinesis = stack.aws("kinesis")
+    for stream in names.streams:
+        kinesis.create_stream(StreamName=stream, ShardCount=settings.shards)
+    waiter = kinesis.get_waiter("stream_exists")
+    for stream in names.streams:
+        waiter.wait(StreamName=stream, WaiterConfig={"Delay": 0.5, "MaxAttempts": 120})
+    resources.ensure_topics(settings)
 
 
 def _drop(settings: Settings, stack: Stack) -> None:

@@ -9,6 +9,7 @@ import yaml
 
 from contracts import openapi
 from tests.terraform.hcl import (
+    LOCAL_ROOT,
     MODULES_DIR,
     REPO,
     TF_ROOT,
@@ -47,9 +48,20 @@ def test_rest_api_body_is_the_rendered_contract() -> None:
     path, args = templatefile_call(locals_of(API)["body"])
     assert path == "var.openapi_template_path"
     assert tuple(args) == openapi.VARIABLES, "templatefile variables differ from the contract's"
-    assert args["connection_type"] == '"VPC_LINK"'
-    assert args["vpc_link_id"] == "aws_api_gateway_vpc_link.this.id"
+    # VPC link to the NLB on AWS; without it (the local stack) an INTERNET integration.
+    assert locals_of(API)["vpc_link"] == "${var.vpc_link}"
+    assert args["connection_type"] == 'local.vpc_link ? "VPC_LINK" : "INTERNET"'
+    assert args["vpc_link_id"] == 'local.vpc_link ? aws_api_gateway_vpc_link.this[0].id : ""'
     assert args["kinesis_role_arn"] == "aws_iam_role.kinesis.arn"
+
+
+def test_aws_root_uses_the_vpc_link_and_the_local_root_the_local_rest_proxy() -> None:
+    aws = next(b["api_gateway"] for _, b in blocks(TF_ROOT, "module") if "api_gateway" in b)
+    assert aws["nlb_arn"] == "${module.rest_proxy.nlb_arn}" and "vpc_link" not in aws
+    local = next(b["api_gateway"] for _, b in blocks(LOCAL_ROOT, "module") if "api_gateway" in b)
+    assert local["vpc_link"] is False and "nlb_arn" not in local
+    assert local["rest_proxy_uri"] == "${var.rest_proxy_uri}"
+    assert local["openapi_template_path"] == aws["openapi_template_path"]
 
 
 def test_root_passes_the_contract_file() -> None:

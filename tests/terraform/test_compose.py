@@ -9,13 +9,12 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-import boto3
 import pytest
 import yaml
-from moto import mock_aws
 
 from contracts.names import Names
-from tests.terraform.hcl import MODULES_DIR, REPO, blocks, locals_of
+from devstack.services.localstack import SERVICES
+from tests.terraform.hcl import LOCAL_ROOT, MODULES_DIR, REPO, blocks, locals_of
 
 COMPOSE = REPO / "docker-compose.yml"
 
@@ -56,9 +55,15 @@ def test_the_schema_check_rejects_a_broken_file(tmp_path: Path) -> None:
 
 
 def test_the_stack_has_the_devstack_services(compose: dict) -> None:
-    assert {"kafka", "rest-proxy", "connect", "localstack", "topics", "provision"} <= set(
-        compose["services"]
-    )
+    assert {
+        "kafka",
+        "rest-proxy",
+        "connect",
+        "localstack",
+        "topics",
+        "terraform",
+        "provision",
+    } <= set(compose["services"])
 
 
 def test_every_port_binds_loopback(compose: dict) -> None:
@@ -107,22 +112,31 @@ def test_provisioned_connector_is_the_terraform_connector(provision: ModuleType)
     assert compose_config["s3.bucket.name"] == names.bucket
 
 
-def test_provision_creates_bucket_streams_and_role_idempotently(
-    provision: ModuleType, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    names = Names("ab-cd")
+def test_the_aws_resources_come_from_the_local_terraform_root(compose: dict) -> None:
+    """As with `make up`: terraform/envs/local applied to LocalStack, no second implementation."""
+    service = compose["services"]["terraform"]
+    assert service["working_dir"] == "/repo/terraform/envs/local"
+    assert "./terraform:/repo/terraform" in service["volumes"]
+    script = " ".join(service["command"])
+    assert "terraform init" in script and "terraform apply" in script
+    env = service["environment"]
+    declared = {n for _, blk in blocks(LOCAL_ROOT, "variable") for n in blk}
+    passed = {k.removeprefix("TF_VAR_") for k in env if k.startswith("TF_VAR_")}
+    assert passed <= declared, f"TF_VAR_ of undeclared variables: {passed - declared}"
+    assert env["TF_VAR_localstack_endpoint"] == "http://localstack:4566"
+    assert env["TF_VAR_rest_proxy_uri"] == "http://rest-proxy:8082"
+    assert service["depends_on"]["localstack"]["condition"] == "service_healthy"
+    # The connector needs the bucket: it starts after Terraform finished.
+    provision = compose["services"]["provision"]
+    assert provision["depends_on"]["terraform"]["condition"] == "service_completed_successfully"
 
-    def client(service: str):
-        return boto3.client(
-            service, region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t"
-        )
 
-    monkeypatch.setattr(provision, "client", client)
-    with mock_aws():
-        for _ in range(2):
-            provision.ensure_bucket(names)
-            provision.ensure_streams(names, 1)
-            arn = provision.ensure_role(names)
-        assert [b["Name"] for b in client("s3").list_buckets()["Buckets"]] == [names.bucket]
-        assert sorted(client("kinesis").list_streams()["StreamNames"]) == sorted(names.streams)
-        assert arn.endswith(":role/apigateway-kinesis")
+def test_provision_creates_no_aws_resources() -> None:
+    source = (REPO / "docker" / "provision.py").read_text()
+    assert "boto3" not in source and "create_" not in source
+
+
+def test_compose_localstack_runs_the_services_devstack_runs() -> None:
+    dockerfile = (REPO / "docker" / "localstack" / "Dockerfile").read_text()
+    found = re.search(r"SERVICES=(\S+)", dockerfile)
+    assert found and found.group(1) == SERVICES

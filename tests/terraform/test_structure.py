@@ -146,7 +146,11 @@ def test_security_essentials() -> None:
     assert len(logs) == 5 and all(v[0]["enabled"] is True for v in logs.values())
 
     streams = labelled(MODULES_DIR / "kinesis", "resource", "aws_kinesis_stream")["this"]
-    assert streams["encryption_type"] == "KMS"
+    assert streams["encryption_type"] == '${var.kms_encryption ? "KMS" : "NONE"}'
+    kinesis_vars = {
+        n: b for _, blk in blocks(MODULES_DIR / "kinesis", "variable") for n, b in blk.items()
+    }
+    assert kinesis_vars["kms_encryption"]["default"] is True  # off only on LocalStack
 
     # Both buckets (data, DAG source) are private_bucket modules.
     for module in ("storage", "mwaa"):

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from devstack import __main__ as cli
-from devstack import envvars, resources
+from devstack import envvars
 from devstack.config import (
     KAFKA_CONTROLLER_PORT,
     KAFKA_PORT,
@@ -46,7 +46,6 @@ def test_settings_defaults_and_derived_names(settings: Settings, tmp_path: Path)
     assert (settings.partitions, settings.shards) == (3, 4)
     assert settings.names.bucket == "user-abc123def456-bucket"
     assert settings.kafka_bootstrap == f"127.0.0.1:{KAFKA_PORT}"
-    assert settings.invoke_url("a1b2") == f"{AWS}/_aws/execute-api/a1b2/dev"
     assert settings.aws_env()["AWS_ENDPOINT_URL"] == AWS
 
 
@@ -255,10 +254,22 @@ def test_env_without_a_running_stack_is_one_line_and_exit_1(
     def refused(_: Any) -> None:
         raise ConnectionError("connection refused")
 
-    monkeypatch.setattr(resources, "current_api", refused)
+    monkeypatch.setattr(LocalStack, "healthy", refused)
     assert cli.main(["env"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "run `make up` first" in err
+
+
+def test_env_of_a_localstack_terraform_did_not_apply_to_is_one_line(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A LocalStack restarted outside `up` holds none of the resources the state names."""
+    monkeypatch.setattr(LocalStack, "healthy", lambda self: True)
+    assert cli.main(["env"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        err == "devstack: the running LocalStack has no Terraform-made resources: run `make up`\n"
+    )
 
 
 def test_cli_help_and_bad_usage() -> None:
@@ -277,3 +288,29 @@ def test_cli_help_and_bad_usage() -> None:
 def test_logs_of_an_unknown_service(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["logs", "nope"]) == 1
     assert "unknown service 'nope'" in capsys.readouterr().err
+
+
+def test_down_clean_deletes_the_terraform_state_and_kafkas_data_only(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = settings.home
+    for path in ("terraform/terraform.tfstate", "terraform/.terraform/x", "kafka/data/meta"):
+        (home / path).parent.mkdir(parents=True, exist_ok=True)
+        (home / path).write_text("x")
+    for kept in ("api-key", "cache/kafka/libs/a.jar", "localstack/var/lib/engine"):
+        (home / kept).parent.mkdir(parents=True, exist_ok=True)
+        (home / kept).write_text("x")
+    assert cli.main(["down"]) == 0
+    assert (home / "terraform/terraform.tfstate").exists()  # plain down keeps the state
+    assert cli.main(["down", "--clean"]) == 0
+    assert not (home / "terraform").exists() and not (home / "kafka").exists()
+    assert all((home / k).exists() for k in ("api-key", "cache/kafka/libs/a.jar", "localstack"))
+    assert "deleted the Terraform state" in capsys.readouterr().err
+
+
+def test_logs_include_terraforms(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    log = settings.logs / "terraform.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("Error: creating Kinesis Stream\n")
+    assert cli.main(["logs", "terraform"]) == 0
+    assert "Error: creating Kinesis Stream" in capsys.readouterr().out

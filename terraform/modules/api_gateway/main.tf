@@ -1,6 +1,7 @@
 # The pipeline's REST API: its body is contracts/openapi.yaml rendered with templatefile, the same
-# file the local stack imports. /{proxy+} goes through a VPC link to the REST proxy's NLB; the
-# /streams routes call Kinesis with a role limited to the pipeline's streams.
+# file the local stack imports. /{proxy+} goes through a VPC link to the REST proxy's NLB (or, with
+# no NLB, straight to rest_proxy_uri: the local stack); the /streams routes call Kinesis with a role
+# limited to the pipeline's streams.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -9,11 +10,15 @@ data "aws_region" "current" {}
 locals {
   access_log = "/apigateway/${var.name}/${var.stage_name}/access"
 
+  # LocalStack switch: without a VPC link (vpc_link = false) /{proxy+} is an INTERNET integration
+  # to rest_proxy_uri (the local REST proxy process).
+  vpc_link = var.vpc_link
+
   body = templatefile(var.openapi_template_path, {
     aws_region       = data.aws_region.current.name
     rest_proxy_uri   = var.rest_proxy_uri
-    connection_type  = "VPC_LINK"
-    vpc_link_id      = aws_api_gateway_vpc_link.this.id
+    connection_type  = local.vpc_link ? "VPC_LINK" : "INTERNET"
+    vpc_link_id      = local.vpc_link ? aws_api_gateway_vpc_link.this[0].id : ""
     kinesis_role_arn = aws_iam_role.kinesis.arn
   })
 }
@@ -21,6 +26,7 @@ locals {
 # ---- private integration -------------------------------------------------------------------
 
 resource "aws_api_gateway_vpc_link" "this" {
+  count       = local.vpc_link ? 1 : 0
   name        = "${var.name}-rest-proxy"
   description = "API Gateway to the Kafka REST proxy's internal NLB"
   target_arns = [var.nlb_arn]
@@ -77,10 +83,15 @@ data "aws_iam_policy_document" "kinesis" {
     resources = ["*"]
   }
 
-  statement {
-    sid       = "EncryptRecords"
-    actions   = ["kms:GenerateDataKey"]
-    resources = [var.streams_kms_key_arn]
+  # Unencrypted streams (the local stack) have no key to use.
+  dynamic "statement" {
+    for_each = var.streams_kms_key_arn == null ? [] : [var.streams_kms_key_arn]
+
+    content {
+      sid       = "EncryptRecords"
+      actions   = ["kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
   }
 }
 
@@ -96,6 +107,7 @@ resource "aws_api_gateway_rest_api" "this" {
   name        = var.name
   description = "Pinterest pipeline ingestion API (Kafka REST proxy and Kinesis)"
   body        = local.body
+  tags        = var.rest_api_tags
 
   endpoint_configuration {
     types = ["REGIONAL"]
@@ -215,6 +227,7 @@ resource "aws_api_gateway_account" "this" {
 resource "aws_api_gateway_api_key" "this" {
   name        = "${var.name}-key"
   description = "Key of the pipeline's emulators (header x-api-key)"
+  value       = var.api_key_value # null: API Gateway generates one
 }
 
 resource "aws_api_gateway_usage_plan" "this" {

@@ -20,6 +20,6 @@ output "kinesis_role_arn" {
 }
 
 output "vpc_link_id" {
-  description = "ID of the VPC link to the REST proxy's NLB."
-  value       = aws_api_gateway_vpc_link.this.id
+  description = "ID of the VPC link to the REST proxy's NLB (null without vpc_link)."
+  value       = one(aws_api_gateway_vpc_link.this[*].id)
 }

@@ -34,9 +34,16 @@ variable "rest_proxy_uri" {
   }
 }
 
+variable "vpc_link" {
+  type        = bool
+  description = "Reach the REST proxy through a VPC link to nlb_arn. Only the local stack turns it off: LocalStack has no NLB, and /{proxy+} then calls rest_proxy_uri directly (INTERNET integration)."
+  default     = true
+}
+
 variable "nlb_arn" {
   type        = string
-  description = "ARN of the internal Network Load Balancer in front of the REST proxy (the VPC link target)."
+  description = "ARN of the internal Network Load Balancer in front of the REST proxy (the VPC link target); null without vpc_link."
+  default     = null
 }
 
 variable "stream_arns" {
@@ -46,7 +53,7 @@ variable "stream_arns" {
 
 variable "streams_kms_key_arn" {
   type        = string
-  description = "ARN of the streams' KMS key (PutRecord on an encrypted stream needs kms:GenerateDataKey)."
+  description = "ARN of the streams' KMS key (PutRecord on an encrypted stream needs kms:GenerateDataKey); null for unencrypted streams (the local stack)."
 }
 
 variable "throttle_rate_limit" {
@@ -103,4 +110,22 @@ variable "allow_stream_admin" {
   type        = bool
   description = "Let POST and DELETE /streams/{stream-name} create and delete the pipeline's streams (kinesis:CreateStream/DeleteStream); off, those routes answer 400."
   default     = false
+}
+
+variable "rest_api_tags" {
+  type        = map(string)
+  description = "Tags of the REST API (the local stack sets LocalStack's _custom_id_ here, so the API id and invoke URL survive restarts)."
+  default     = {}
+}
+
+variable "api_key_value" {
+  type        = string
+  description = "Value of the API key (20-128 characters); null = API Gateway generates one (the local stack passes its own, so API_KEY survives restarts)."
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.api_key_value == null ? true : length(var.api_key_value) >= 20 && length(var.api_key_value) <= 128
+    error_message = "api_key_value must be 20-128 characters (or null)."
+  }
 }

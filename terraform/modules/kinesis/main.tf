@@ -5,6 +5,7 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 resource "aws_kms_key" "streams" {
+  count               = var.kms_encryption ? 1 : 0 # none only on LocalStack (see variables.tf)
   description         = "Kinesis streams ${join(", ", values(var.streams))}"
   enable_key_rotation = true
   policy              = data.aws_iam_policy_document.streams_key_policy.json
@@ -54,8 +55,8 @@ resource "aws_kinesis_stream" "this" {
   name             = each.value
   shard_count      = var.on_demand ? null : var.shard_count
   retention_period = var.retention_hours
-  encryption_type  = "KMS"
-  kms_key_id       = aws_kms_key.streams.arn
+  encryption_type  = var.kms_encryption ? "KMS" : "NONE"
+  kms_key_id       = one(aws_kms_key.streams[*].arn)
 
   stream_mode_details {
     stream_mode = var.on_demand ? "ON_DEMAND" : "PROVISIONED"

@@ -41,3 +41,9 @@ variable "consumer_principal_arns" {
   description = "IAM role ARNs that read the streams (for example the Databricks access role): the key policy lets them decrypt through Kinesis."
   default     = []
 }
+
+variable "kms_encryption" {
+  type        = bool
+  description = "Encrypt the streams with a customer managed KMS key of the module. Only the local stack turns it off (no key, no encryption): LocalStack's Kinesis stores records unencrypted anyway, the provider waits a fixed 10 s after StartStreamEncryption, and the streams would wait for the key (its rotation check takes 5 s or more)."
+  default     = true
+}

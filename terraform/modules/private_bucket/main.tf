@@ -46,6 +46,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  count  = var.lifecycle_rules ? 1 : 0 # off only on LocalStack (see variables.tf)
   bucket = aws_s3_bucket.this.id
 
   rule {

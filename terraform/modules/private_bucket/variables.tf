@@ -46,3 +46,9 @@ variable "reader_principal_arns" {
   description = "IAM principal ARNs the bucket policy lets read the objects (they also need kms:Decrypt on the key)."
   default     = []
 }
+
+variable "lifecycle_rules" {
+  type        = bool
+  description = "Create the lifecycle configuration (expire noncurrent versions, abort stale multipart uploads). Only the local stack turns it off: LocalStack never runs lifecycle rules, and the provider waits at least 55 s for 10 identical read-backs of a new configuration."
+  default     = true
+}

@@ -79,6 +79,7 @@ module "bucket" {
   force_destroy           = var.force_destroy
   kms_key_arn             = aws_kms_key.data.arn
   noncurrent_version_days = var.noncurrent_version_days
+  lifecycle_rules         = var.lifecycle_rules
   access_log_bucket       = var.access_log_bucket
   reader_principal_arns   = var.reader_principal_arns
 }

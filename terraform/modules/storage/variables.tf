@@ -42,3 +42,9 @@ variable "key_user_principal_arns" {
   description = "IAM role ARNs that read and write objects through their own IAM policy (for example the Databricks access role): the key policy lets them decrypt and generate data keys through S3."
   default     = []
 }
+
+variable "lifecycle_rules" {
+  type        = bool
+  description = "Create the bucket's lifecycle configuration (noncurrent versions expire after noncurrent_version_days). Only the local stack turns it off: LocalStack never runs lifecycle rules, and the provider waits at least 55 s for 10 identical read-backs of a new configuration."
+  default     = true
+}

@@ -1,0 +1,13 @@
+terraform {
+  required_version = ">= 1.6.0"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.100, < 7.0"
+    }
+  }
+
+  # State outside the repo: devstack passes -backend-config=path=<DEVSTACK_HOME>/terraform/terraform.tfstate.
+  backend "local" {}
+}
