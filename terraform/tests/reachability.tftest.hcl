@@ -298,14 +298,14 @@ run "api_gateway_reaches_the_proxy_through_the_vpc_link" {
   }
 
   assert {
-    condition     = length(aws_api_gateway_vpc_link.this.target_arns) == 1 && aws_api_gateway_vpc_link.this.target_arns[0] == var.nlb_arn
+    condition     = length(aws_api_gateway_vpc_link.this[0].target_arns) == 1 && aws_api_gateway_vpc_link.this[0].target_arns[0] == var.nlb_arn
     error_message = "the VPC link does not target the REST proxy's NLB"
   }
 
   assert {
     condition = (
       strcontains(aws_api_gateway_rest_api.this.body, "connectionType: \"VPC_LINK\"")
-      && strcontains(aws_api_gateway_rest_api.this.body, "connectionId: \"${aws_api_gateway_vpc_link.this.id}\"")
+      && strcontains(aws_api_gateway_rest_api.this.body, "connectionId: \"${aws_api_gateway_vpc_link.this[0].id}\"")
       && strcontains(aws_api_gateway_rest_api.this.body, "uri: \"http://mock-rest.elb.eu-west-2.amazonaws.com:8082/{proxy}\"")
     )
     error_message = "the {proxy+} integration does not go through the VPC link to the NLB"
