@@ -36,7 +36,6 @@ def test_what_the_run_uses_is_in_the_terraform_state(stack: Any, terraform: Terr
         f"{API}.aws_api_gateway_usage_plan_key.this",
         f"{API}.aws_iam_role.kinesis",
         f"{API}.aws_iam_role_policy.kinesis",
-        f"{API}.aws_iam_role.cloudwatch[0]",
     }
     assert wanted <= listed, f"not in the state: {sorted(wanted - listed)}"
 
