@@ -27,6 +27,7 @@ from jobs.batch.__main__ import main
 from jobs.common.cleaning import EVENT_KEYS
 from jobs.common.schemas import CLEAN_SCHEMAS
 from jobs.common.tables import Tables
+from tests.answers_oracle import answers
 from tests.batch_landing import write_landed
 
 EVENTS = 3000
@@ -137,17 +138,11 @@ def test_q4_matches_plain_python(run: dict[str, Any]) -> None:
     assert read_csv(run["root"] / "results" / "q4.csv")[1] == expected
 
 
-def test_q5_matches_plain_python(run: dict[str, Any]) -> None:
+def test_all_nine_answers_match_plain_python(run: dict[str, Any]) -> None:
     rows = oracle()
-    counts: dict[int, Counter[str]] = defaultdict(Counter)
-    for p, g in zip(rows["pin"], rows["geo"], strict=True):
-        if 2018 <= g["timestamp"].year <= 2022:
-            counts[g["timestamp"].year][p["category"]] += 1
-    expected = []
-    for year in sorted(counts):
-        category, n = min(counts[year].items(), key=lambda kv: (-kv[1], kv[0]))
-        expected.append([str(year), category, str(n)])
-    assert read_csv(run["root"] / "results" / "q5.csv")[1] == expected
+    expected = answers(rows["pin"], rows["geo"], rows["user"])
+    for name in analytics.COLUMNS:
+        assert read_csv(run["root"] / "results" / f"{name}.csv")[1] == expected[name], name
 
 
 def test_q9_matches_plain_python(run: dict[str, Any]) -> None:
