@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from importlib import resources
+from typing import Any
 
 VARIABLES: tuple[str, ...] = (
     "aws_region",
@@ -82,3 +83,15 @@ def _variable_name(m: re.Match[str]) -> str:
             f"line {line}: only plain variable names may be interpolated, got {token!r}"
         )
     return name.group(1)
+
+
+def gateway_responses(document: str) -> dict[str, dict[str, Any]]:
+    """The `x-amazon-apigateway-gateway-responses` of a rendered document, by response type.
+
+    Each value holds PutGatewayResponse's fields (statusCode, responseTemplates, ...): what a
+    stack whose import skips the extension (LocalStack) applies after importing the body.
+    """
+    import yaml  # only where the document is applied
+
+    spec = yaml.safe_load(document) or {}
+    return dict(spec.get("x-amazon-apigateway-gateway-responses") or {})

@@ -164,6 +164,9 @@ def ensure_api(settings: Settings) -> tuple[Api, str]:
         apigw.put_rest_api(
             restApiId=api_id, mode="overwrite", failOnWarnings=True, body=body.encode()
         )
+        # LocalStack's import skips x-amazon-apigateway-gateway-responses; AWS applies them.
+        for kind, response in openapi.gateway_responses(body).items():
+            apigw.put_gateway_response(restApiId=api_id, responseType=kind, **response)
     if action != "unchanged":
         apigw.update_rest_api(
             restApiId=api_id,

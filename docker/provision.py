@@ -110,6 +110,9 @@ def ensure_api(names: Names, rest_proxy_uri: str, role_arn: str, api_key: str) -
         apigw.update_rest_api(
             restApiId=api_id, patchOperations=[{"op": "replace", "path": "/name", "value": name}]
         )
+    # LocalStack's import skips x-amazon-apigateway-gateway-responses; AWS applies them.
+    for kind, response in openapi.gateway_responses(body.decode()).items():
+        apigw.put_gateway_response(restApiId=api_id, responseType=kind, **response)
     apigw.create_deployment(restApiId=api_id, stageName=API_STAGE)
     keys = apigw.get_api_keys(nameQuery=name, includeValues=True).get("items", [])
     key = keys[0] if keys else apigw.create_api_key(name=name, enabled=True, value=api_key)

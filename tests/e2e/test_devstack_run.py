@@ -25,7 +25,7 @@ from contracts.names import TABLES
 from devstack.config import REPO_ROOT
 from devstack.reconcile import verify
 from emulator.source import engine_for, read_rows
-from tests.answers_oracle import answers
+from tests.oracle import answers
 
 pytestmark = pytest.mark.e2e
 

@@ -27,8 +27,8 @@ from jobs.batch.__main__ import main
 from jobs.common.cleaning import EVENT_KEYS
 from jobs.common.schemas import CLEAN_SCHEMAS
 from jobs.common.tables import Tables
-from tests.answers_oracle import answers
 from tests.batch_landing import write_landed
+from tests.oracle import answers
 
 EVENTS = 3000
 DUPLICATES = 40

@@ -1,8 +1,9 @@
-"""The nine answers of DESIGN section 8 in plain Python, from source rows (tests only).
+"""DESIGN sections 7 and 8 in plain Python, from source rows (tests only).
 
-An independent reading of sections 7 and 8, sharing no code with the Spark jobs: the rows the
-batch job's CSV files must hold (as text, as csv.reader returns them), computed from the rows of
-the source database (`emulator.source.read_rows`: datetimes as datetime objects).
+An independent reading, sharing no code with the Spark jobs: `cleaned` is the row a curated table
+must hold for a source row; `answers` the rows the batch job's CSV files must hold (as text, as
+csv.reader returns them). Source rows are what `emulator.source.read_rows` returns (datetimes as
+datetime objects, naive UTC).
 """
 
 from __future__ import annotations
@@ -16,6 +17,55 @@ from typing import Any
 
 Rows = list[list[str]]
 PIN_MISSING = {"", "User Info Error"}  # poster_name and follower_count sentinels
+PIN_SENTINELS: dict[str, set[str]] = {
+    "title": {"No Title Data Available"},
+    "description": {
+        "No description available Story format",
+        "No description available",
+        "Untitled",
+    },
+    "poster_name": {"User Info Error"},
+    "tag_list": {"N,o, ,T,a,g,s, ,A,v,a,i,l,a,b,l,e"},
+    "image_src": {"Image src error."},
+}
+
+
+def _text_value(row: dict, column: str) -> str | None:
+    value = row[column]
+    return None if value in ("", None) or value in PIN_SENTINELS.get(column, ()) else value
+
+
+def cleaned(table: str, row: dict) -> dict[str, Any]:
+    """The curated row (DESIGN section 7) for one source row, in the table's column order."""
+    if table == "geo":
+        return {
+            "ind": row["ind"],
+            "country": row["country"],
+            "coordinates": [row["latitude"], row["longitude"]],
+            "timestamp": row["timestamp"],
+        }
+    if table == "user":
+        return {
+            "ind": row["ind"],
+            "user_name": _name(row),
+            "age": row["age"],
+            "date_joined": row["date_joined"],
+        }
+    path = re.search(r"(/.*)$", row["save_location"] or "")
+    text = {c: _text_value(row, c) for c in row}
+    return {
+        "ind": row["index"],
+        "unique_id": text["unique_id"],
+        "title": text["title"],
+        "description": text["description"],
+        "follower_count": followers(row["follower_count"]),
+        "poster_name": text["poster_name"],
+        "tag_list": text["tag_list"],
+        "is_image_or_video": text["is_image_or_video"],
+        "image_src": text["image_src"],
+        "save_location": path.group(1) if path else None,
+        "category": text["category"],
+    }
 
 
 def followers(text: Any) -> int | None:
