@@ -84,10 +84,13 @@ def local_path(uri: str) -> Path | None:
 def write_text(location: str, name: str, text: str) -> str:
     """Write one small file `<location>/<name>` (a folder, /Volumes, dbfs:, s3:// or s3a://).
 
-    Returns where it went. S3 goes through boto3 (endpoint and credentials from the
-    environment); everything else through the file system (Volumes and DBFS are mounted).
+    Returns where it went. On Databricks through `dbutils.fs.put`, with the cluster's own access
+    (instance profile or Unity Catalog); elsewhere S3 goes through boto3 (endpoint and credentials
+    from the environment) and everything else through the file system.
     """
     uri = to_uri(location)
+    if on_databricks():
+        return _databricks_put(join(uri, name), text)
     parsed = urlparse(uri)
     if parsed.scheme in ("s3", "s3a"):
         import boto3  # only when writing to S3
@@ -102,3 +105,11 @@ def write_text(location: str, name: str, text: str) -> str:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return os.fspath(path)
+
+
+def _databricks_put(uri: str, text: str) -> str:
+    from pyspark.dbutils import DBUtils  # Databricks only
+    from pyspark.sql import SparkSession
+
+    DBUtils(SparkSession.builder.getOrCreate()).fs.put(uri, text, overwrite=True)
+    return uri

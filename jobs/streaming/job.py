@@ -203,7 +203,9 @@ def run(
     for table in config.tables:
         config.target(table).ensure(spark)
         stats.start(table)
-        config.metrics(table).write(stats, table)  # this run's file exists from the start
+        problem = config.metrics(table).write(stats, table)  # this run's file, from the start
+        if problem:
+            progress(problem)
     if config.trigger == AVAILABLE_NOW:
         run_available_now(spark, config, on_databricks, progress, stats)
     else:

@@ -21,6 +21,7 @@ from pyspark.sql import functions as F
 
 from jobs.common import quality
 from jobs.common.cleaning import EVENT_KEYS
+from jobs.common.errors import one_line
 from jobs.common.locations import write_text
 from jobs.common.quality import Quality
 from jobs.common.tables import TableTarget
@@ -84,8 +85,13 @@ class Metrics:
     folder: str
     name: str
 
-    def write(self, counts: Counts, table: str) -> None:
-        write_text(self.folder, self.name, counts.to_json(table))
+    def write(self, counts: Counts, table: str) -> str | None:
+        """Write the file; a failure is returned as one line, never raised (the stream goes on)."""
+        try:
+            write_text(self.folder, self.name, counts.to_json(table))
+        except Exception as exc:  # the metrics must not stop the stream that they describe
+            return f"metrics file {self.folder}/{self.name} not written: {one_line(exc)}"
+        return None
 
 
 def batch_writer(
@@ -110,8 +116,9 @@ def batch_writer(
         finally:
             records.unpersist()
         counts.add(table, found, inserted)
-        if metrics:
-            metrics.write(counts, table)
+        problem = metrics.write(counts, table) if metrics else None
+        if problem:
+            progress(f"[{table}] {problem}")
         progress(
             f"[{table}] batch {batch_id}: {found.landed} records, {inserted} new, "
             f"{found.records - inserted} duplicate or already stored, {found.brief()} "

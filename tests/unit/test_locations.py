@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -105,3 +107,24 @@ def test_write_text_to_s3(s3: Any, scheme: str) -> None:
 def test_write_text_refuses_storage_it_cannot_write() -> None:
     with pytest.raises(LocationError, match=r"cannot write q4\.csv"):
         write_text("gs://bucket/x", "q4.csv", "x")
+
+
+def test_write_text_on_databricks_uses_dbutils(spark: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cluster's own access (instance profile, Unity Catalog), not boto3's credentials."""
+    put: list[tuple[str, str, bool]] = []
+
+    class Fs:
+        def put(self, path: str, text: str, overwrite: bool) -> None:
+            put.append((path, text, overwrite))
+
+    class DBUtils:  # the part of Databricks' pyspark.dbutils.DBUtils used here
+        def __init__(self, session: Any) -> None:
+            self.fs = Fs()
+
+    fake = types.ModuleType("pyspark.dbutils")
+    fake.DBUtils = DBUtils  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "pyspark.dbutils", fake)
+    monkeypatch.setenv("DATABRICKS_RUNTIME_VERSION", "17.3")
+    assert write_text("s3://b/ck/", "m.json", "{}") == "s3://b/ck/m.json"
+    assert write_text("/Volumes/main/p/v", "q4.csv", "a") == "/Volumes/main/p/v/q4.csv"
+    assert put == [("s3://b/ck/m.json", "{}", True), ("/Volumes/main/p/v/q4.csv", "a", True)]

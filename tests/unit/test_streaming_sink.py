@@ -63,3 +63,12 @@ def test_a_micro_batch_is_checked_counted_and_merged_once(spark: Any, tmp_path: 
     }
     where = saved["quality"]["malformed"]["examples"][0]["where"]
     assert where.startswith(f"{NAMES.stream('geo')}:shardId-000000000000:")
+
+
+def test_a_metrics_file_that_cannot_be_written_does_not_stop_the_stream() -> None:
+    counts = Counts()
+    counts.start("geo")
+    problem = Metrics("gs://bucket/checkpoints", "geo.metrics.json").write(counts, "geo")
+    assert problem is not None
+    assert problem.startswith("metrics file gs://bucket/checkpoints/geo.metrics.json not written: ")
+    assert "\n" not in problem
