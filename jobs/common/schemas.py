@@ -20,8 +20,8 @@ from pyspark.sql.types import (
 
 from contracts.records import SPECS, FieldType, RecordSpec
 
-# Datetimes travel as "YYYY-MM-DD HH:MM:SS" text; cleaning parses them (try_to_timestamp), so a
-# malformed one becomes null instead of failing the read.
+# Datetimes travel as text (str() or isoformat(), see contracts.records); the cleaning parses them
+# (jobs.common.datetimes), so a malformed one becomes null, and is counted, instead of failing.
 _WIRE_TYPES: dict[FieldType, DataType] = {
     "int": IntegerType(),
     "string": StringType(),
