@@ -15,6 +15,7 @@ export PIPELINE_ID ?= 0a1b2c3d4e5f
 ROWS  ?= 11153
 RATE  ?= 0
 BATCH ?= 500
+DATETIMES ?= mix
 
 .PHONY: help venv lint fmt test test-py test-unit test-integration run
 
@@ -47,8 +48,8 @@ test-py: $(STAMP) jars devstack-install ## unit, integration and e2e tests in on
 test-unit: $(STAMP) jars ## unit tests only (no services)
 	$(PY) -m pytest tests/unit -q
 
-run: $(STAMP) jars ## the whole pipeline offline, reconciliation and report (ROWS, RATE, BATCH, KEEP_UP)
-	ROWS=$(ROWS) RATE=$(RATE) BATCH=$(BATCH) KEEP_UP=$(KEEP_UP) $(PY) -m devstack run
+run: $(STAMP) jars ## the whole pipeline offline, reconciliation and report (ROWS, RATE, BATCH, DATETIMES, KEEP_UP)
+	ROWS=$(ROWS) RATE=$(RATE) BATCH=$(BATCH) DATETIMES=$(DATETIMES) KEEP_UP=$(KEEP_UP) $(PY) -m devstack run
 
 # ---- emulator (foundation) -------------------------------------------------
 # API_URL and API_KEY come from the environment; when unset, from `terraform output` of a
@@ -138,7 +139,8 @@ batch: $(STAMP) jars ## run the batch job on the local stack's bucket (make up f
 
 test-batch: $(STAMP) jars ## only the batch job's tests (cleaning, analytics, the job on file:// input)
 	$(PY) -m pytest -q -p no:cacheprovider tests/unit/test_cleaning.py tests/unit/test_analytics.py \
-		tests/unit/test_schemas.py tests/integration/test_batch_file.py
+		tests/unit/test_schemas.py tests/unit/test_datetimes.py tests/unit/test_quality.py \
+		tests/unit/test_locations.py tests/unit/test_job_locations.py tests/integration/test_batch_file.py
 
 # ---- jobs: streaming -------------------------------------------------------
 # `make stream` runs the streaming job on the local stack (started if needed): Kinesis -> Delta
@@ -159,7 +161,8 @@ stream: $(STAMP) jars up ## run the streaming job on the local stack (STREAM_TRI
 
 test-stream: $(STAMP) jars devstack-install ## only the streaming tests (Kinesis source, job on the stack)
 	$(PY) -m pytest -q -p no:cacheprovider tests/unit/test_kinesis_source_*.py \
-		tests/unit/test_streaming_cli.py tests/integration/test_streaming_job.py
+		tests/unit/test_streaming_cli.py tests/unit/test_streaming_sink.py \
+		tests/integration/test_streaming_job.py
 
 bench-stream: $(STAMP) jars up ## latency post -> Delta (p50/p95 at 100 records/s), highest rate
 	@env_lines="$$($(PY) -m devstack env)" && eval "$$env_lines" && \

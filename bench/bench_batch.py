@@ -20,8 +20,9 @@ from pyspark.sql import SparkSession
 
 from contracts.names import Names
 from jobs.batch.job import JobConfig, Summary, run
-from jobs.batch.storage import TableTarget
+from jobs.common.locations import to_uri
 from jobs.common.spark import devstack_home, get_spark
+from jobs.common.tables import Tables
 from tests.batch_landing import write_landed
 
 NAMES = Names("0a1b2c3d4e5f")
@@ -44,9 +45,9 @@ def landing(events: int) -> Path:
 def run_once(spark: SparkSession, events: int, work: Path) -> Summary:
     shutil.rmtree(work, ignore_errors=True)
     config = JobConfig(
-        input_uri=landing(events).as_uri(),
-        results=str(work / "results"),
-        target=TableTarget(output_uri=(work / "tables").as_uri()),
+        input_uri=to_uri(str(landing(events))),
+        results=to_uri(str(work / "results")),
+        tables=Tables(output=to_uri(str(work / "tables"))),
         names=NAMES,
     )
     return run(spark, config, progress=lambda line: print(line, file=sys.stderr))

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 FieldType = Literal["int", "string", "double", "datetime"]
+DatetimeStyle = Literal["str", "isoformat", "mix"]
 
-DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-"""The source database's text form of a datetime, used on the wire."""
+DATETIME_STYLES: tuple[DatetimeStyle, ...] = ("str", "isoformat", "mix")
+"""How clients turn a datetime into wire text: `str()` ('2020-08-28 03:52:47', the source
+database's text form), `isoformat()` ('2020-08-28T03:52:47'), or a deterministic mix (event
+index even: str, odd: isoformat). The jobs accept all of them (DESIGN section 7)."""
 
 
 @dataclass(frozen=True)
@@ -97,16 +100,30 @@ USER = RecordSpec(
 SPECS: dict[str, RecordSpec] = {s.table: s for s in (PIN, GEO, USER)}
 
 
-def to_wire(spec: RecordSpec, row: dict[str, Any]) -> dict[str, Any]:
+def datetime_text(value: dt.datetime, style: DatetimeStyle, index: int = 0) -> str:
+    """`value` as a client sends it in `style` (`index`: the event, for the mix)."""
+    if style == "mix":
+        style = "str" if index % 2 == 0 else "isoformat"
+    if style == "isoformat":
+        return value.isoformat()
+    if style == "str":
+        return str(value)
+    raise ValueError(f"unknown datetime style {style!r}: use {', '.join(DATETIME_STYLES)}")
+
+
+def to_wire(
+    spec: RecordSpec, row: dict[str, Any], datetimes: DatetimeStyle = "str"
+) -> dict[str, Any]:
     """A source row as it travels on the wire: columns in spec order, datetimes as text.
 
     Nothing else is transformed on the way in; cleaning is the jobs' work.
     """
+    index = row.get(spec.index_field)
     out: dict[str, Any] = {}
     for f in spec.fields:
         value = row[f.name]
         if f.type == "datetime" and isinstance(value, dt.datetime):
-            value = value.strftime(DATETIME_FORMAT)
+            value = datetime_text(value, datetimes, index if isinstance(index, int) else 0)
         out[f.name] = value
     return out
 

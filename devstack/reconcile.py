@@ -1,4 +1,5 @@
-"""Reconciliation per table and path: posted = acknowledged, landed - duplicates = cleaned = posted.
+"""Reconciliation per table and path: posted = acknowledged, landed - duplicates = cleaned = posted,
+and no malformed line nor unparseable value (the jobs' own counts).
 
 Pure arithmetic over counts the run collected; the collecting lives in devstack.run. Every equation
 is a named check, so a run can say exactly which number does not add up.
@@ -28,6 +29,10 @@ class TableCounts:
     """Event key -> rows in the cleaned table."""
     rows_with_nulls: int
     """Cleaned rows with a null in at least one column."""
+    malformed: int = 0
+    """Landed lines the job found malformed (not a JSON object of the record)."""
+    unparseable: dict[str, int] = field(default_factory=dict)
+    """Wire column -> values the job could not parse (made null)."""
 
 
 @dataclass
@@ -59,6 +64,9 @@ class Row:
     source_sentinel_rows: int
     lost: int
     foreign: int
+    malformed: int = 0
+    unparseable: int = 0
+    unparseable_columns: dict[str, int] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
 
 
@@ -79,6 +87,9 @@ def reconcile_table(path: str, table: str, counts: TableCounts, source: SourceFa
         source_sentinel_rows=source.sentinel_rows,
         lost=len(source.keys - landed_set),
         foreign=len(landed_set - source.keys),
+        malformed=counts.malformed,
+        unparseable=sum(counts.unparseable.values()),
+        unparseable_columns={c: n for c, n in counts.unparseable.items() if n},
     )
     extra_rows = cleaned - len(counts.cleaned_keys)
     missing_clean = len(source.keys - set(counts.cleaned_keys))
@@ -98,7 +109,12 @@ def reconcile_table(path: str, table: str, counts: TableCounts, source: SourceFa
             counts.rows_with_nulls,
             source.sentinel_rows,
         ),
+        _check(path, table, "malformed lines = 0", counts.malformed, 0),
+        _check(path, table, "unparseable values = 0", row.unparseable, 0),
     ]
+    if row.unparseable_columns:  # name the columns, as the jobs do
+        columns = ", ".join(f"{c} {n}" for c, n in row.unparseable_columns.items())
+        row.checks[-1].detail += f": {columns}"
     return row
 
 
@@ -134,6 +150,11 @@ def verify(summary: dict[str, Any]) -> list[str]:
                 problems.append(f"{where}: {r['lost']} lost, {r['foreign']} foreign")
             if r["rows_with_nulls"] != r["source_sentinel_rows"]:
                 problems.append(f"{where}: sentinel rows with nulls differ from the source")
+            if r.get("malformed", 0) or r.get("unparseable", 0):
+                problems.append(
+                    f"{where}: {r.get('malformed', 0)} malformed lines, "
+                    f"{r.get('unparseable', 0)} unparseable values"
+                )
     problems += [
         f"failed check: {c['name']}: {c['detail']}" for c in summary["checks"] if not c["ok"]
     ]
@@ -151,6 +172,8 @@ def print_table(summary: dict[str, Any], console: Console) -> None:
         "dupes dropped",
         "cleaned",
         "kept w/ nulls",
+        "malformed",
+        "unparseable",
     ):
         table.add_column(col, justify="left" if col in ("path", "table") else "right")
     for path, tables in summary["paths"].items():
@@ -164,11 +187,14 @@ def print_table(summary: dict[str, Any], console: Console) -> None:
                 str(r["duplicates"]),
                 str(r["cleaned"]),
                 str(r["rows_with_nulls"]),
+                str(r.get("malformed", 0)),
+                str(r.get("unparseable", 0)),
             )
     console.print(table)
     console.print(
         "landed - dupes dropped = cleaned = posted: duplicate deliveries are dropped by event key "
-        "(pin unique_id, geo/user ind); sentinel rows are kept, with nulls."
+        "(pin unique_id, geo/user ind); sentinel rows are kept, with nulls; malformed lines and "
+        "unparseable values are the jobs' own counts and must be 0."
     )
     failed = [c for c in summary["checks"] if not c["ok"]]
     if failed:

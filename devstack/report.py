@@ -134,6 +134,8 @@ def _reconciliation_tables(rec: dict[str, Any]) -> str:
                     "duplicates dropped": r["duplicates"],
                     "cleaned rows": r["cleaned"],
                     "sentinel rows kept with nulls": r["rows_with_nulls"],
+                    "malformed lines": r.get("malformed", 0),
+                    "unparseable values": r.get("unparseable", 0),
                 }
             )
     if not rows:
@@ -147,7 +149,9 @@ def _explanation() -> str:
         "<p>landed &minus; duplicates dropped = cleaned rows = posted: duplicate deliveries "
         "(retries) are dropped by their event key (pin <code>unique_id</code>, geo and user "
         "<code>ind</code>); "
-        "rows with sentinel values are kept, with nulls in place of the sentinels.</p>"
+        "rows with sentinel values are kept, with nulls in place of the sentinels; "
+        "malformed lines (not a JSON object of the record) and unparseable values (neither "
+        "valid nor a sentinel) are counted by the jobs and must be 0.</p>"
     )
 
 

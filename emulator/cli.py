@@ -22,8 +22,10 @@ from rich.progress import (
 )
 
 from contracts.names import TABLES, pipeline_id_from_env
+from contracts.records import DATETIME_STYLES
 from emulator import config, post, source
 from emulator.summary import Summary, render
+from emulator.wire import SHAPES
 
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
@@ -117,6 +119,21 @@ def _post_parser(sub: Any) -> None:
         "--workers", type=positive_int, default=1, help="concurrent requests per table (default 1)"
     )
     p.add_argument(
+        "--datetimes",
+        choices=DATETIME_STYLES,
+        default="str",
+        help="how datetimes travel: str() text '2020-08-28 03:52:47' (default), isoformat() text "
+        "'2020-08-28T03:52:47', or a mix (even events str, odd isoformat)",
+    )
+    p.add_argument(
+        "--shape",
+        choices=SHAPES,
+        default="project",
+        help="'public': one record per request exactly as the public user_posting_emulation.py "
+        "scripts send it (json.dumps(..., default=str), constant partition key); "
+        "default 'project'",
+    )
+    p.add_argument(
         "--retries",
         type=non_negative_int,
         default=6,
@@ -187,6 +204,8 @@ def _post(args: argparse.Namespace, err: Console) -> int:
         "retries": args.retries,
         "backoff": args.backoff,
         "timeout": args.timeout,
+        "datetimes": args.datetimes,
+        "shape": args.shape,
     }
     if args.dry_run:
         summaries = post.post_events(args.mode, api_url, db_url=args.db, dry_run=True, **options)

@@ -23,11 +23,20 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from contracts.names import TABLES, Names, pipeline_id_from_env
-from contracts.records import SPECS, to_wire
+from contracts.records import DATETIME_STYLES, SPECS, DatetimeStyle, to_wire
 from emulator import config, source
 from emulator.ratelimit import RateLimiter
 from emulator.summary import Summary
-from emulator.wire import MAX_STREAM_BATCH, MODES, Mode, Outcome, build_request, read_outcome
+from emulator.wire import (
+    MAX_STREAM_BATCH,
+    MODES,
+    SHAPES,
+    Mode,
+    Outcome,
+    Shape,
+    build_request,
+    read_outcome,
+)
 
 USER_AGENT = "pinterest-emulator/0.1"
 # Errors after which another try may succeed (the request may not have reached the API).
@@ -58,6 +67,10 @@ class PostOptions:
     max_backoff: float = 20.0
     timeout: float = 30.0
     workers: int = 1
+    datetimes: DatetimeStyle = "str"
+    """How datetimes travel: str() text, isoformat() text, or a mix by event (contracts.records)."""
+    shape: Shape = "project"
+    """`public`: one record per request, exactly as the public posting scripts send it."""
 
     def validate(self) -> None:
         if self.mode not in MODES:
@@ -78,6 +91,12 @@ class PostOptions:
         for table in self.tables:
             if table not in TABLES:
                 raise PostError(f"unknown table {table!r}: expected some of {', '.join(TABLES)}")
+        if self.datetimes not in DATETIME_STYLES:
+            raise PostError(f"--datetimes: one of {', '.join(DATETIME_STYLES)}")
+        if self.shape not in SHAPES:
+            raise PostError(f"--shape: one of {', '.join(SHAPES)}")
+        if self.shape == "public" and self.batch_size != 1:
+            raise PostError("--shape public sends one record per request: use --batch-size 1")
 
 
 ProgressFn = Callable[[str, int], None]
@@ -100,7 +119,8 @@ def post_events(
     """Send the first `count` rows of each table; returns a Summary per table.
 
     `options` are PostOptions fields (count, rate, batch_size, api_key, pipeline_id, tables,
-    retries, backoff, max_backoff, timeout, workers); pipeline_id, api_key and db_url default
+    retries, backoff, max_backoff, timeout, workers, datetimes, shape); pipeline_id, api_key and
+    db_url default
     to PIPELINE_ID, API_KEY and SOURCE_DB_URL. Ctrl-C (KeyboardInterrupt) or setting
     `stop` ends the run cleanly: the summaries come back marked `interrupted`.
     Raises PostError for bad options, a missing source database or an unreachable API.
@@ -177,15 +197,13 @@ def _planned(engine: Any, table: str, count: int | None) -> int:
     return rows if count is None else min(rows, count)
 
 
-def _batches(
-    engine: Any, table: str, count: int | None, size: int
-) -> Generator[list[dict], None, None]:
-    spec = SPECS[table]
+def _batches(engine: Any, table: str, opts: PostOptions) -> Generator[list[dict], None, None]:
+    spec, size = SPECS[table], opts.batch_size
     batch: list[dict] = []
-    rows = source.read_rows(engine, table, count)
+    rows = source.read_rows(engine, table, opts.count)
     with contextlib.closing(rows):
         for row in rows:
-            batch.append(to_wire(spec, row))
+            batch.append(to_wire(spec, row, opts.datetimes))
             if len(batch) == size:
                 yield batch
                 batch = []
@@ -198,9 +216,15 @@ def _dry_run(
 ) -> None:
     """Print each request as `METHOD URL CONTENT-TYPE BODY`, one per line; send nothing."""
     for table, summary in summaries.items():
-        for batch in _batches(engine, table, opts.count, opts.batch_size):
+        for batch in _batches(engine, table, opts):
             req = build_request(
-                opts.mode, opts.api_url, names, table, batch, multi=opts.batch_size > 1
+                opts.mode,
+                opts.api_url,
+                names,
+                table,
+                batch,
+                multi=opts.batch_size > 1,
+                shape=opts.shape,
             )
             line = f"{req.method} {req.url} {req.headers['Content-Type']} {req.body.decode()}"
             print(line, file=out)
@@ -263,7 +287,7 @@ class _TableRun:
             self.summary.seconds = time.monotonic() - start
 
     def _read(self) -> None:
-        batches = _batches(self.engine, self.table, self.opts.count, self.opts.batch_size)
+        batches = _batches(self.engine, self.table, self.opts)
         with contextlib.closing(batches):
             for batch in batches:
                 while not self.stop.is_set():
@@ -329,6 +353,7 @@ class _TableRun:
             rows,
             multi=self.opts.batch_size > 1,
             api_key=self.opts.api_key,
+            shape=self.opts.shape,
         )
         everyone = list(range(len(rows)))
         self.summary.add(requests=1)

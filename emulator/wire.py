@@ -3,19 +3,28 @@
 batch:  POST {api}/topics/<topic>            REST proxy v2, {"records":[{"value": row}, ...]}
 stream: PUT  {api}/streams/<stream>/record   {"StreamName", "Data": row, "PartitionKey"}
         PUT  {api}/streams/<stream>/records  {"StreamName", "Records":[{"Data", "PartitionKey"}]}
+
+Two shapes: `project` (compact UTF-8 JSON, partition key = event index, PutRecords for batches)
+and `public`, byte for byte what the public `user_posting_emulation.py` scripts send: one record
+per request, `json.dumps(payload, default=str)` (spaces after separators, non-ASCII escaped),
+only a Content-Type header, and a constant partition key.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from contracts.names import Names
 from contracts.records import SPECS, dumps
 
 Mode = Literal["batch", "stream"]
 MODES: tuple[Mode, ...] = ("batch", "stream")
+Shape = Literal["project", "public"]
+SHAPES: tuple[Shape, ...] = get_args(Shape)
+PUBLIC_PARTITION_KEY = "partition-1"
+"""The public scripts send one constant partition key (so every record goes to one shard)."""
 
 BATCH_CONTENT_TYPE = "application/vnd.kafka.json.v2+json"
 BATCH_ACCEPT = "application/vnd.kafka.v2+json, application/json"
@@ -61,11 +70,14 @@ def build_request(
     *,
     multi: bool,
     api_key: str | None = None,
+    shape: Shape = "project",
 ) -> Request:
     """One request carrying `rows` (already in wire form, see contracts.records.to_wire).
 
     `multi` picks the stream route: PutRecords (/records) when the batch size is above 1.
     """
+    if shape == "public":
+        return _public_request(mode, api_url, names, table, rows, api_key)
     base = api_url.rstrip("/")
     if mode == "batch":
         url = f"{base}/topics/{names.topic(table)}"
@@ -88,6 +100,34 @@ def build_request(
     if api_key:
         headers["x-api-key"] = api_key
     return Request(method, url, headers, dumps(body).encode("utf-8"))
+
+
+def _public_request(
+    mode: Mode,
+    api_url: str,
+    names: Names,
+    table: str,
+    rows: list[dict[str, Any]],
+    api_key: str | None,
+) -> Request:
+    """One record the way the public scripts post it."""
+    if len(rows) != 1:
+        raise ValueError("the public shape sends one record per request")
+    (row,) = rows
+    base = api_url.rstrip("/")
+    if mode == "batch":
+        method, url = "POST", f"{base}/topics/{names.topic(table)}"
+        body: dict[str, Any] = {"records": [{"value": row}]}
+        headers = {"Content-Type": BATCH_CONTENT_TYPE}
+    else:
+        stream = names.stream(table)
+        method, url = "PUT", f"{base}/streams/{stream}/record"
+        body = {"StreamName": stream, "Data": row, "PartitionKey": PUBLIC_PARTITION_KEY}
+        headers = {"Content-Type": STREAM_CONTENT_TYPE}
+    if api_key:
+        headers["x-api-key"] = api_key
+    # Their json.dumps(..., default=str): the default separators and ASCII escapes.
+    return Request(method, url, headers, json.dumps(body, default=str).encode("utf-8"))
 
 
 def read_outcome(mode: Mode, n: int, text: str) -> Outcome:

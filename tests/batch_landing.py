@@ -6,10 +6,11 @@ Writes what the S3 sink would land after the emulator posted `events` events:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from contracts.names import TABLES, Names, sink_key
-from contracts.records import SPECS, dumps, to_wire
+from contracts.records import SPECS, DatetimeStyle, dumps, to_wire
 from emulator.generate import Generator, as_dicts
 
 CHUNK = 20_000
@@ -24,11 +25,15 @@ def write_landed(
     partitions: int = 2,
     per_file: int = 10_000,
     duplicates: int = 0,
+    datetimes: DatetimeStyle = "str",
+    extra_lines: Sequence[str] = (),
 ) -> dict[str, int]:
-    """Write the files; returns the number of landed records per table (duplicates included).
+    """Write the files; returns the number of landed lines per table (all of them).
 
     Event i goes to partition i % partitions. `duplicates` re-delivers the first events of each
     table once more at the end of partition 0, as an at-least-once pipeline may after a restart.
+    `datetimes` is how the client sent datetimes; `extra_lines` (e.g. malformed ones) land at
+    the end of partition 0 of every table.
     """
     writers = {t: _Landing(root, names.topic(t), partitions, per_file) for t in TABLES}
     generator = Generator(seed)
@@ -37,16 +42,17 @@ def write_landed(
     while done < events:
         batch = generator.batch(min(CHUNK, events - done))
         for table, rows in zip(TABLES, batch, strict=True):
-            lines = [dumps(to_wire(SPECS[table], row)) for row in as_dicts(table, rows)]
+            spec = SPECS[table]
+            lines = [dumps(to_wire(spec, row, datetimes)) for row in as_dicts(table, rows)]
             for i, line in enumerate(lines, start=done):
                 writers[table].add(i % partitions, line)
             first[table].extend(lines[: max(0, duplicates - len(first[table]))])
         done += len(batch[0])
     for table in TABLES:
-        for line in first[table]:
+        for line in [*first[table], *extra_lines]:
             writers[table].add(0, line)
         writers[table].close()
-    return {t: events + len(first[t]) for t in TABLES}
+    return {t: events + len(first[t]) + len(extra_lines) for t in TABLES}
 
 
 class _Landing:

@@ -29,7 +29,15 @@ class JobError(RuntimeError):
     """A job failed or timed out; the message names its log."""
 
 
-def run_job(cmd: list[str], log_path: Path, timeout: float, console: Console, label: str) -> None:
+def run_job(
+    cmd: list[str],
+    log_path: Path,
+    timeout: float,
+    console: Console,
+    label: str,
+    accept: tuple[int, ...] = (0,),
+) -> int:
+    """Run the job; returns its exit code, one of `accept` (JobError for any other)."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     console.print(f"[dim]$ {' '.join(cmd)}  (log: {log_path})[/dim]")
     timed_out = threading.Event()
@@ -62,8 +70,9 @@ def run_job(cmd: list[str], log_path: Path, timeout: float, console: Console, la
             timer.cancel()
     if timed_out.is_set():
         raise JobError(f"{label} did not finish within {timeout:.0f} s; see {log_path}")
-    if code != 0:
+    if code not in accept:
         raise JobError(f"{label} failed with exit code {code}; see {log_path}")
+    return code
 
 
 def _kill_tree(proc: subprocess.Popen[str]) -> None:

@@ -6,6 +6,7 @@ import argparse
 import os
 from dataclasses import dataclass
 
+from contracts.records import DATETIME_STYLES
 from emulator.cli import non_negative_float, positive_int
 
 DEFAULT_ROWS = 11_153
@@ -21,10 +22,17 @@ class RunOptions:
     sink_timeout: float = 300.0
     job_timeout: float = 1800.0
     workers: int = 2
+    datetimes: str = "mix"
 
 
 def _env_bool(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")
+
+
+def _datetime_style(text: str) -> str:
+    if text not in DATETIME_STYLES:
+        raise argparse.ArgumentTypeError(f"one of {', '.join(DATETIME_STYLES)}, got {text!r}")
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="records per request, at most 500 (BATCH, default 500)",
     )
     p.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")
+    p.add_argument(
+        "--datetimes",
+        type=_datetime_style,
+        default=os.environ.get("DATETIMES") or "mix",
+        help="how the emulator sends datetimes: str, isoformat, or mix (alternating by event) "
+        "(DATETIMES, default mix)",
+    )
     p.add_argument(
         "--keep-up",
         action="store_true",
@@ -90,4 +105,5 @@ def parse(argv: list[str] | None = None) -> RunOptions:
         keep_up=args.keep_up,
         sink_timeout=args.sink_timeout,
         job_timeout=args.job_timeout,
+        datetimes=args.datetimes,
     )

@@ -25,6 +25,7 @@ from devstack.run.answers import print_answers
 from devstack.run.cleaned import cleaned_counts
 from devstack.run.jobs import run_job
 from devstack.run.options import RunOptions
+from devstack.run.quality import job_quality
 from devstack.run.rundir import new_run_dir
 from devstack.run.sink import Offsets, SinkReader, end_offsets, key_counts, wait_landed
 from devstack.run.source import source_facts
@@ -113,11 +114,13 @@ def _batch_path(r: Run) -> None:
             sys.executable, "-m", "jobs.batch",
             "--input", f"s3a://{r.names.bucket}/runs/{r.run_id}",
             "--output", r.uri("tables", "batch"),
-            "--results", str(r.run_dir / "results"),
+            "--results", r.uri("results"),
         ]  # fmt: skip
-        run_job(
-            cmd, r.run_dir / "logs" / "batch_job.log", r.opts.job_timeout, r.console, "batch job"
-        )
+        log = r.run_dir / "logs" / "batch_job.log"
+        # Exit 3: the data was too dirty to answer from; the reconciliation says where.
+        code = run_job(cmd, log, r.opts.job_timeout, r.console, "batch job", accept=(0, 3))
+        if code == 3:
+            r.console.print(f"[red]batch job: too many malformed or unparseable (see {log})[/red]")
 
 
 def _wait_sink(
@@ -147,9 +150,8 @@ def _stream_path(r: Run) -> None:
         cmd = [
             sys.executable, "-m", "jobs.streaming",
             "--streams", ",".join(TABLES),
-            # Plain paths: the job adds stream/<table> (file:// URIs trip Delta's CREATE TABLE).
-            "--output", str(r.run_dir / "tables"),
-            "--checkpoints", str(r.run_dir / "checkpoints"),
+            "--output", r.uri("tables"),  # the job adds stream/<id>_<table>_table
+            "--checkpoints", r.uri("checkpoints"),
             "--trigger", "available-now",
             "--initial-position", "at_timestamp",
             "--initial-timestamp", start.isoformat(timespec="milliseconds"),
@@ -181,6 +183,7 @@ def _post(r: Run, mode: Mode) -> dict[str, Summary]:
             api_key=r.env.get("API_KEY") or None,
             pipeline_id=r.names.pipeline_id,
             workers=r.opts.workers,
+            datetimes=r.opts.datetimes,
             retries=12,
             max_backoff=5.0,
             on_progress=on_progress,
@@ -201,12 +204,15 @@ def _reconcile(r: Run) -> dict[str, Any]:
         rows[path] = {}
         for t in TABLES:
             keys, nulls = cleaned_counts(str(r.run_dir / "tables" / path / r.names.table(t)), t)
+            malformed, unparseable = job_quality(r.run_dir, r.names, path, t)
             counts = reconcile.TableCounts(
                 posted=r.posted[path][t].sent,
                 acknowledged=r.posted[path][t].acknowledged,
                 landed_keys=key_counts(r.landed[path][t], SPECS[t].event_key),
                 cleaned_keys=keys,
                 rows_with_nulls=nulls,
+                malformed=malformed,
+                unparseable=unparseable,
             )
             rows[path][t] = reconcile.reconcile_table(path, t, counts, facts[t])
     summary = reconcile.summarize(rows)

@@ -2,6 +2,9 @@
 
 The only place that knows where it runs: jobs.common.spark.get_spark picks Databricks' session or
 builds a local one; everything else is plain PySpark.
+
+Exit codes: 0 done; 1 Spark failed; 2 bad arguments or nothing landed; 3 the data is too dirty
+(a share of malformed lines or unparseable values above --max-bad-fraction).
 """
 
 from __future__ import annotations
@@ -15,16 +18,21 @@ from rich.table import Table
 
 from contracts.names import TABLES, Names, pipeline_id_from_env
 from jobs.batch import analytics, storage
-from jobs.batch.job import JobConfig, Summary, run
+from jobs.batch.job import DEFAULT_MAX_BAD_FRACTION, JobConfig, QualityError, Summary, run
+from jobs.common.errors import one_line
+from jobs.common.locations import LocationError, to_uri
+from jobs.common.tables import Tables
 
 console = Console()
+EXIT_FAILED, EXIT_USAGE, EXIT_DIRTY = 1, 2, 3
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="pinterest-batch",
         description="Clean the landed pin/geo/user records into Delta tables and answer the nine "
-        "analytics questions (CSV files q4.csv ... q11.csv).",
+        "analytics questions (CSV files q4.csv ... q11.csv). Exit codes: 0 done, 1 Spark failed, "
+        "2 bad arguments or nothing landed, 3 too many malformed lines or unparseable values.",
     )
     p.add_argument(
         "--input",
@@ -32,12 +40,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="where the S3 sink landed the data: s3a://BUCKET, s3://BUCKET, file:///DIR, a folder "
         "or a /Volumes path; read from <input>/topics/<id>.<table>/partition=*/*.json",
     )
-    p.add_argument("--output", help="folder or URI for the Delta tables (<output>/<id>_<t>_table)")
     p.add_argument(
-        "--results", help="folder, s3:// or s3a:// prefix for q*.csv (default: --output)"
+        "--output",
+        help="folder or URI (file://, s3://, s3a://, /Volumes/...) for the Delta tables "
+        "(<output>/<id>_<t>_table)",
+    )
+    p.add_argument(
+        "--results",
+        help="folder or URI for q*.csv and batch-summary.json (default: --output)",
     )
     p.add_argument("--catalog", help="write the tables as <catalog>.<schema>.<id>_<t>_table")
     p.add_argument("--schema", help="schema (database) for --catalog")
+    p.add_argument(
+        "--max-bad-fraction",
+        type=_fraction,
+        default=DEFAULT_MAX_BAD_FRACTION,
+        help="fail (exit 3) when a table's share of malformed lines, or a column's share of "
+        f"unparseable values, is above this (default {DEFAULT_MAX_BAD_FRACTION})",
+    )
     p.add_argument(
         "--pipeline-id",
         default=pipeline_id_from_env(),
@@ -53,26 +73,48 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"a fraction from 0 to 1, got {text!r}")
+    return value
+
+
 def config_from(args: argparse.Namespace) -> JobConfig:
-    """Validated job settings; raises storage.InputError or ValueError with a one-line reason."""
+    """Validated job settings; raises ValueError (LocationError) with a one-line reason."""
     names = Names(args.pipeline_id)
-    output = storage.to_uri(args.output) if args.output else None
-    target = storage.TableTarget(output_uri=output, catalog=args.catalog, schema=args.schema)
+    output = to_uri(args.output) if args.output else None
+    tables = Tables(output=output, catalog=args.catalog, schema=args.schema)
     return JobConfig(
-        input_uri=storage.to_uri(args.input),
-        results=args.results or args.output,
-        target=target,
+        input_uri=to_uri(args.input),
+        results=to_uri(args.results or args.output),
+        tables=tables,
         names=names,
+        max_bad_fraction=args.max_bad_fraction,
     )
 
 
 def print_summary(summary: Summary) -> None:
     counts = Table(title="rows per table")
-    for column in ("table", "landed", "cleaned", "location"):
+    for column in ("table", "landed", "malformed", "unparseable", "cleaned", "location"):
         counts.add_column(column)
     for t in TABLES:
-        counts.add_row(t, str(summary.landed[t]), str(summary.cleaned[t]), summary.tables[t])
+        if t not in summary.quality:
+            continue
+        q = summary.quality[t]
+        counts.add_row(
+            t,
+            str(q.landed),
+            str(q.malformed),
+            str(q.unparseable_total),
+            str(summary.cleaned[t]),
+            summary.tables[t],
+        )
     console.print(counts)
+    print_problems(summary)
     for name, rows in summary.answers.items():
         answer = Table(title=name)
         for column in analytics.COLUMNS[name]:
@@ -88,26 +130,30 @@ def print_summary(summary: Summary) -> None:
     console.print(timing)
 
 
-def one_line(e: BaseException) -> str:
-    """The line of an error that says what went wrong.
-
-    A Py4J error's first line only names the JVM call ("An error occurred while calling o83.json");
-    the Java exception and its message follow on the line that starts with ": ".
-    """
-    lines = [line.strip() for line in str(e).strip().splitlines() if line.strip()]
-    for line in lines:
-        if line.startswith(": "):
-            return line[2:]
-    return lines[0] if lines else type(e).__name__
+def print_problems(summary: Summary) -> None:
+    """Malformed lines and unparseable values, with their examples (nothing when clean)."""
+    problems = Table(title="malformed lines and unparseable values (examples)")
+    for column in ("table", "column", "count", "examples"):
+        problems.add_column(column)
+    for t, q in summary.quality.items():
+        if q.malformed:
+            shown = [f"{e['line']!r} in {e['where']}" for e in q.malformed_examples]
+            problems.add_row(t, "(malformed line)", str(q.malformed), "\n".join(shown))
+        for column, count in q.unparseable.items():
+            if count:
+                shown = [repr(v) for v in q.unparseable_examples[column]]
+                problems.add_row(t, column, str(count), ", ".join(shown))
+    if problems.row_count:
+        console.print(problems)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         config = config_from(args)
-    except ValueError as e:  # includes storage.InputError
+    except (LocationError, ValueError) as e:
         print(f"pinterest-batch: {e}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     start = time.perf_counter()
     try:
         from jobs.common.spark import get_spark  # imported late: --help needs no JVM
@@ -117,10 +163,14 @@ def main(argv: list[str] | None = None) -> int:
         summary = run(spark, config)
     except storage.InputError as e:
         print(f"pinterest-batch: {e}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    except QualityError as e:
+        print_summary(e.summary)
+        print(f"pinterest-batch: {e}", file=sys.stderr)
+        return EXIT_DIRTY
     except Exception as e:  # one line, no stack trace; Spark's message says what went wrong
         print(f"pinterest-batch: failed: {one_line(e)}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     print_summary(summary)
     print(f"answers written to {config.results}")
     return 0

@@ -20,8 +20,8 @@ from pyspark.sql.types import (
 
 from contracts.records import SPECS, FieldType, RecordSpec
 
-# Datetimes travel as "YYYY-MM-DD HH:MM:SS" text; cleaning parses them (try_to_timestamp), so a
-# malformed one becomes null instead of failing the read.
+# Datetimes travel as text (str() or isoformat(), see contracts.records); the cleaning parses them
+# (jobs.common.datetimes), so a malformed one becomes null, and is counted, instead of failing.
 _WIRE_TYPES: dict[FieldType, DataType] = {
     "int": IntegerType(),
     "string": StringType(),
@@ -37,6 +37,22 @@ def wire_schema(spec: RecordSpec) -> StructType:
 
 WIRE_SCHEMAS: dict[str, StructType] = {table: wire_schema(spec) for table, spec in SPECS.items()}
 """Wire schema per table name (pin, geo, user)."""
+
+CORRUPT_RECORD = "_corrupt_record"
+"""Set by from_json when a text is not JSON (or not an object): the line is malformed."""
+
+
+def read_schema(spec: RecordSpec) -> StructType:
+    """How the jobs read a landed line: every field as its JSON text, plus CORRUPT_RECORD.
+
+    Reading text keeps a bad value (`"age": "n/a"`) to be counted by the cleaning; a typed field
+    would turn it into null and flag the whole line as corrupt.
+    """
+    fields = [StructField(f.name, StringType(), True) for f in spec.fields]
+    return StructType([*fields, StructField(CORRUPT_RECORD, StringType(), True)])
+
+
+READ_SCHEMAS: dict[str, StructType] = {table: read_schema(spec) for table, spec in SPECS.items()}
 
 # What the cleaning produces (DESIGN section 7); also the schema of the Delta tables.
 CLEAN_SCHEMAS: dict[str, StructType] = {

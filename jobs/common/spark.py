@@ -14,6 +14,8 @@ from pathlib import Path
 
 from pyspark.sql import SparkSession
 
+from jobs.common.locations import on_databricks
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
 
@@ -32,10 +34,6 @@ _LOCAL_CONF: dict[str, str] = {
     # Delta reads its log with 50 partitions by default: far too many for small local tables.
     "spark.databricks.delta.snapshotPartitions": "2",
 }
-
-
-def on_databricks() -> bool:
-    return "DATABRICKS_RUNTIME_VERSION" in os.environ
 
 
 def devstack_home() -> Path:

@@ -12,16 +12,15 @@ import argparse
 import os
 import signal
 import sys
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from contracts.names import TABLES, Names, pipeline_id_from_env
+from jobs.common.errors import one_line
+from jobs.common.locations import LocationError, on_databricks, to_uri
 from jobs.streaming.job import AVAILABLE_NOW, StreamConfig
 from jobs.streaming.kinesis_options import OptionError, parse_timestamp_ms
 
 POSITIONS = ("latest", "earliest", "trim_horizon", "at_timestamp")
-URI_SCHEMES = ("file", "s3", "s3a", "dbfs", "abfss", "gs")
 
 
 class UsageError(ValueError):
@@ -35,8 +34,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "and MERGE it into one Delta table per stream (each event once), with checkpoints.",
     )
     p.add_argument("--streams", default=",".join(TABLES), help="tables to stream (default: all)")
-    p.add_argument("--output", help="folder or URI: tables go to <output>/stream/<id>_<t>_table")
-    p.add_argument("--checkpoints", required=True, help="folder or URI for the checkpoints")
+    p.add_argument(
+        "--output",
+        help="folder or URI (file://, s3://, s3a://, /Volumes/...): tables go to "
+        "<output>/stream/<id>_<t>_table",
+    )
+    p.add_argument(
+        "--checkpoints",
+        required=True,
+        help="folder or URI for the checkpoints; <id>_<t>_table.metrics.json beside them counts "
+        "records, malformed lines and unparseable values",
+    )
     p.add_argument(
         "--trigger",
         default=AVAILABLE_NOW,
@@ -80,16 +88,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def to_uri(location: str) -> str:
-    """Spark-readable location: URIs and Volumes paths as given, local paths made absolute."""
-    scheme = urlparse(location).scheme
-    if scheme in URI_SCHEMES or location.startswith(("/Volumes/", "/dbfs/")):
-        return location.rstrip("/")
-    if scheme:
-        raise UsageError(f"unsupported location {location!r}: use a folder or {URI_SCHEMES}")
-    return str(Path(location).resolve())
-
-
 def config_from(args: argparse.Namespace, on_databricks: bool) -> StreamConfig:
     try:
         names = Names(args.pipeline_id)
@@ -118,11 +116,16 @@ def config_from(args: argparse.Namespace, on_databricks: bool) -> StreamConfig:
             parse_timestamp_ms(args.initial_timestamp)
         except OptionError as exc:
             raise UsageError(f"--initial-timestamp: {exc}") from None
+    try:
+        checkpoints = to_uri(args.checkpoints, on_databricks)
+        output = to_uri(args.output, on_databricks) if args.output else None
+    except LocationError as exc:
+        raise UsageError(str(exc)) from None
     return StreamConfig(
         names=names,
         tables=tables,
-        checkpoints=to_uri(args.checkpoints),
-        output_uri=to_uri(args.output) if args.output else None,
+        checkpoints=checkpoints,
+        output_uri=output,
         catalog=args.catalog,
         schema=args.schema,
         trigger=args.trigger,
@@ -188,10 +191,10 @@ def check_streams(config: StreamConfig) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    on_databricks = "DATABRICKS_RUNTIME_VERSION" in os.environ
+    databricks = on_databricks()
     try:
-        config = config_from(args, on_databricks)
-        if not on_databricks:
+        config = config_from(args, databricks)
+        if not databricks:
             check_streams(config)
     except UsageError as exc:
         print(f"pinterest-stream: error: {exc}", file=sys.stderr)
@@ -199,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as exc:
         print(f"pinterest-stream: error: {exc}", file=sys.stderr)
         return 1
-    return _run(config, on_databricks, args.duration)
+    return _run(config, databricks, args.duration)
 
 
 def _run(config: StreamConfig, on_databricks: bool, duration: float | None) -> int:
@@ -216,12 +219,17 @@ def _run(config: StreamConfig, on_databricks: bool, duration: float | None) -> i
         print("stopped", flush=True)
         return 130
     except Exception as exc:  # a failed query: one line, not a JVM stack trace
-        print(f"pinterest-stream: error: {_first_line(exc)}", file=sys.stderr)
+        print(f"pinterest-stream: error: {one_line(exc)}", file=sys.stderr)
         return 1
-    for table, rows in totals.items():
+    for table in config.tables:
         target = config.target(table)
         stored = target.read(spark).count()
-        print(f"{table}: {rows} records read, table {target.location} holds {stored} rows")
+        found = totals.quality[table]
+        metrics = config.metrics(table)
+        print(
+            f"{table}: {totals.received[table]} records read ({found.brief()}), "
+            f"table {target.location} holds {stored} rows; metrics {metrics.folder}/{metrics.name}"
+        )
     return 0
 
 
@@ -231,11 +239,6 @@ def _interrupt(signum: int, frame: Any) -> None:
 
 def _progress(line: str) -> None:
     print(line, flush=True)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:500]
 
 
 def entry_point() -> None:

@@ -18,8 +18,9 @@ from pyspark.sql import SparkSession
 from pyspark.sql.streaming import StreamingQuery
 
 from contracts.names import Names
+from jobs.common.tables import Tables, TableTarget
 from jobs.streaming.kinesis_options import parse_timestamp_ms
-from jobs.streaming.sink import Counts, Target, batch_writer
+from jobs.streaming.sink import Counts, Metrics, batch_writer
 
 AVAILABLE_NOW = "available-now"
 Progress = Callable[[str], None]
@@ -30,6 +31,7 @@ class StreamConfig:
     names: Names
     tables: tuple[str, ...]
     checkpoints: str
+    """A location as jobs.common.locations.to_uri returns it, like output_uri."""
     output_uri: str | None = None
     catalog: str | None = None
     schema: str = "stream"
@@ -45,11 +47,17 @@ class StreamConfig:
     credentials: dict[str, str] = field(default_factory=dict)
     """awsAccessKey/awsSecretKey or roleArn(+roleExternalId) source options, if any."""
 
-    def target(self, table: str) -> Target:
-        return Target.of(self.names, table, self.output_uri, self.catalog, self.schema)
+    def target(self, table: str) -> TableTarget:
+        """`<output>/<schema>/<id>_<t>_table` (schema default `stream`), or the catalog table."""
+        tables = Tables(self.output_uri, self.catalog, self.schema, folder=self.schema)
+        return tables.target(self.names, table)
 
     def checkpoint(self, table: str) -> str:
         return f"{self.checkpoints.rstrip('/')}/{self.names.table(table)}"
+
+    def metrics(self, table: str) -> Metrics:
+        """The file beside the table's checkpoint: `<checkpoints>/<id>_<t>_table.metrics.json`."""
+        return Metrics(self.checkpoints, f"{self.names.table(table)}.metrics.json")
 
     def source_options(self, table: str, on_databricks: bool) -> dict[str, str]:
         opts = {
@@ -105,7 +113,7 @@ def start(
     )
     return (
         records.writeStream.queryName(f"stream-{table}")
-        .foreachBatch(batch_writer(spark, target, progress, stats))
+        .foreachBatch(batch_writer(spark, target, progress, stats, config.metrics(table)))
         .option("checkpointLocation", config.checkpoint(table))
         .trigger(**trigger)
         .start()
@@ -187,14 +195,19 @@ def run(
     on_databricks: bool,
     progress: Progress = print,
     duration_s: float | None = None,
-) -> dict[str, int]:
-    """Run the job; returns the records each table's micro-batches received (replays included)."""
+) -> Counts:
+    """Run the job; returns what each table's micro-batches received (replays included),
+    inserted and found malformed or unparseable."""
     register_source(spark, on_databricks)
+    stats = Counts()
     for table in config.tables:
         config.target(table).ensure(spark)
-    stats = Counts()
+        stats.start(table)
+        problem = config.metrics(table).write(stats, table)  # this run's file, from the start
+        if problem:
+            progress(problem)
     if config.trigger == AVAILABLE_NOW:
         run_available_now(spark, config, on_databricks, progress, stats)
     else:
         run_continuous(spark, config, on_databricks, progress, stats, duration_s)
-    return {t: stats.received.get(t, 0) for t in config.tables}
+    return stats

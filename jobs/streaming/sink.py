@@ -1,125 +1,138 @@
 """Where a stream's micro-batches go: one Delta table per stream, each event key at most once.
 
 Delivery is at least once (a client that retries may post an event twice, and Spark replays a
-micro-batch after a crash), so each micro-batch is cleaned, de-duplicated within itself, then
-MERGEd into the table inserting only keys the table does not hold yet. A replayed or repeated
-batch therefore inserts nothing twice. The key comparison is null-safe (`<=>`): like the batch
-job's dedupe, all rows without a key count as one event.
+micro-batch after a crash), so each micro-batch is checked and cleaned (jobs.common.quality: the
+batch job's own rules), de-duplicated within itself, then MERGEd into the table inserting only
+keys the table does not hold yet. A replayed or repeated batch therefore inserts nothing twice.
+Malformed records (no JSON object, no event key) never reach the table; they and unparseable
+values are counted in the progress line and in a metrics file beside the checkpoints.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from contracts.names import Names
-from jobs.common.cleaning import EVENT_KEYS, NORMALIZERS, dedupe
-from jobs.common.schemas import CLEAN_SCHEMAS, WIRE_SCHEMAS
+from jobs.common import quality
+from jobs.common.cleaning import EVENT_KEYS
+from jobs.common.errors import one_line
+from jobs.common.locations import write_text
+from jobs.common.quality import Quality
+from jobs.common.tables import TableTarget
 
 Progress = Callable[[str], None]
 
 
-@dataclass(frozen=True)
-class Target:
-    """A streaming table: a Delta path (`<output>/stream/<name>`) or `catalog.schema.name`."""
-
-    table: str
-    """pin, geo or user."""
-    location: str
-    is_catalog: bool
-
-    @classmethod
-    def of(
-        cls, names: Names, table: str, output_uri: str | None, catalog: str | None, schema: str
-    ) -> Target:
-        if catalog:
-            return cls(table, f"{catalog}.{schema}.{names.table(table)}", True)
-        return cls(table, f"{output_uri}/{schema}/{names.table(table)}", False)
-
-    def ensure(self, spark: SparkSession) -> None:
-        """Create the empty table with the cleaned schema unless it exists."""
-        # Every micro-batch adds small files that each MERGE scans: let Delta compact them.
-        builder = (
-            DeltaTable.createIfNotExists(spark)
-            .addColumns(CLEAN_SCHEMAS[self.table])
-            .property("delta.autoOptimize.autoCompact", "true")
-        )
-        if self.is_catalog:
-            schema = self.location.rsplit(".", 1)[0]
-            spark.sql(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-            builder.tableName(self.location).execute()
-        else:
-            builder.location(self.location).execute()
-
-    def delta(self, spark: SparkSession) -> DeltaTable:
-        if self.is_catalog:
-            return DeltaTable.forName(spark, self.location)
-        return DeltaTable.forPath(spark, self.location)
-
-    def read(self, spark: SparkSession) -> DataFrame:
-        if self.is_catalog:
-            return spark.table(self.location)
-        return spark.read.format("delta").load(self.location)
-
-
-def parse(records: DataFrame, table: str) -> DataFrame:
-    """Kinesis records -> wire rows: `data` is the JSON text of one source row."""
-    row = F.from_json(F.col("data").cast("string"), WIRE_SCHEMAS[table])
-    return records.select(row.alias("r")).select("r.*")
+def as_lines(records: DataFrame) -> DataFrame:
+    """Kinesis records -> (LINE, WHERE): `data` is the JSON text of one source row."""
+    where = F.concat_ws(":", F.col("stream"), F.col("shardId"), F.col("sequenceNumber"))
+    line = F.col("data").cast("string")
+    return records.select(line.alias(quality.LINE), where.alias(quality.WHERE))
 
 
 def clean_batch(records: DataFrame, table: str) -> DataFrame:
-    """The batch job's row-level cleaning, then one row per event key within the micro-batch."""
-    return dedupe(NORMALIZERS[table](parse(records, table)), EVENT_KEYS[table])
+    """The batch job's checks and cleaning, then one row per event key within the micro-batch."""
+    return quality.curated(quality.check(as_lines(records), table), table)
 
 
 @dataclass
 class Counts:
-    """Records received and rows inserted per table, over every micro-batch of a run."""
+    """Per table, over every micro-batch of this run: records, inserts and data quality."""
 
     received: dict[str, int] = field(default_factory=dict)
     inserted: dict[str, int] = field(default_factory=dict)
+    batches: dict[str, int] = field(default_factory=dict)
+    quality: dict[str, Quality] = field(default_factory=dict)
 
-    def add(self, table: str, received: int, inserted: int) -> None:
-        self.received[table] = self.received.get(table, 0) + received
-        self.inserted[table] = self.inserted.get(table, 0) + inserted
+    def start(self, table: str) -> None:
+        self.received[table] = self.inserted[table] = self.batches[table] = 0
+        self.quality[table] = Quality(table)
+
+    def add(self, table: str, found: Quality, inserted: int) -> None:
+        if table not in self.quality:
+            self.start(table)
+        self.received[table] += found.landed
+        self.inserted[table] += inserted
+        self.batches[table] += 1
+        self.quality[table].add(found)
+
+    def to_json(self, table: str) -> str:
+        q = self.quality[table]
+        data = {
+            "table": table,
+            "batches": self.batches[table],
+            "received": self.received[table],
+            "inserted": self.inserted[table],
+            "duplicates": q.records - self.inserted[table],
+            "malformed": q.malformed,
+            "unparseable": q.unparseable_total,
+            "quality": q.to_dict(),
+            "updated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        return json.dumps(data, indent=2)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Where a stream's metrics file goes: `<folder>/<name>`, rewritten after each micro-batch."""
+
+    folder: str
+    name: str
+
+    def write(self, counts: Counts, table: str) -> str | None:
+        """Write the file; a failure is returned as one line, never raised (the stream goes on)."""
+        try:
+            write_text(self.folder, self.name, counts.to_json(table))
+        except Exception as exc:  # the metrics must not stop the stream that they describe
+            return f"metrics file {self.folder}/{self.name} not written: {one_line(exc)}"
+        return None
 
 
 def batch_writer(
-    spark: SparkSession, target: Target, progress: Progress, counts: Counts
+    spark: SparkSession,
+    target: TableTarget,
+    progress: Progress,
+    counts: Counts,
+    metrics: Metrics | None = None,
 ) -> Callable[[DataFrame, int], None]:
     """The foreachBatch function of one stream."""
-    key = EVENT_KEYS[target.table]
+    table = target.table
+    key = EVENT_KEYS[table]
 
     def write(records: DataFrame, batch_id: int) -> None:
         start = time.perf_counter()
-        # Cached: counted and merged without reading Kinesis (or the prefetched rows) twice.
+        # Cached: measured and merged without reading Kinesis (or the prefetched rows) twice.
         records.persist()
         try:
-            received = records.count()
-            inserted = _merge(spark, target, clean_batch(records, target.table), key)
+            checked = quality.check(as_lines(records), table)
+            found = quality.measure(checked, table)
+            inserted = _merge(spark, target, quality.curated(checked, table), key)
         finally:
             records.unpersist()
-        counts.add(target.table, received, inserted)
+        counts.add(table, found, inserted)
+        problem = metrics.write(counts, table) if metrics else None
+        if problem:
+            progress(f"[{table}] {problem}")
         progress(
-            f"[{target.table}] batch {batch_id}: {received} records, {inserted} new, "
-            f"{received - inserted} duplicate or already stored "
+            f"[{table}] batch {batch_id}: {found.landed} records, {inserted} new, "
+            f"{found.records - inserted} duplicate or already stored, {found.brief()} "
             f"({time.perf_counter() - start:.1f} s)"
         )
 
     return write
 
 
-def _merge(spark: SparkSession, target: Target, batch: DataFrame, key: str) -> int:
+def _merge(spark: SparkSession, target: TableTarget, batch: DataFrame, key: str) -> int:
     metrics = (
         target.delta(spark)
         .alias("t")
-        .merge(batch.alias("s"), f"t.`{key}` <=> s.`{key}`")
+        .merge(batch.alias("s"), f"t.`{key}` = s.`{key}`")
         .whenNotMatchedInsertAll()
         .execute()
         .collect()

@@ -1,11 +1,15 @@
 """End to end: `python -m devstack run` at a small size on the session's stack.
 
-It must exit 0 and leave a run folder whose reconciliation adds up exactly (re-checked here from
-the JSON alone), the nine answers as CSV with the DESIGN section 8 headers, and the report.
+Datetimes travel as str() and isoformat() text, mixed (as different clients send them). It must
+exit 0 and leave a run folder whose reconciliation adds up exactly (re-checked here from the JSON
+alone, malformed lines and unparseable values included), the nine answers as CSV with the DESIGN
+section 8 headers and equal to those computed in plain Python from the source database, and the
+report.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -20,6 +24,8 @@ import pytest
 from contracts.names import TABLES
 from devstack.config import REPO_ROOT
 from devstack.reconcile import verify
+from emulator.source import engine_for, read_rows
+from tests.oracle import answers
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +47,10 @@ STAGES = ["stack", "seed", "post batch", "sink", "batch job", "post stream", "st
 @pytest.fixture(scope="module")
 def run_dir(stack: Any) -> Path:
     env = {**os.environ, **stack.env, "PYSPARK_PYTHON": sys.executable}
-    cmd = [sys.executable, "-m", "devstack", "run", "--rows", str(ROWS), "--keep-up"]
+    cmd = [
+        sys.executable, "-m", "devstack", "run",
+        "--rows", str(ROWS), "--datetimes", "mix", "--keep-up",
+    ]  # fmt: skip
     # Its own process group, so that a timeout also ends the Spark jobs it started.
     run = subprocess.Popen(
         cmd,
@@ -77,13 +86,15 @@ def test_reconciliation_adds_up(run_dir: Path) -> None:
             assert r["landed"] - r["duplicates"] == r["cleaned"], (path, table, r)
             assert r["landed_unit"] == unit
             assert r["lost"] == r["foreign"] == 0
+            assert r["malformed"] == r["unparseable"] == 0, (path, table, r)
     # The dirt reached the tables as nulls instead of being dropped.
     assert rec["paths"]["batch"]["pin"]["rows_with_nulls"] > 0
     assert (
         rec["paths"]["stream"]["pin"]["rows_with_nulls"]
         == rec["paths"]["batch"]["pin"]["rows_with_nulls"]
     )
-    assert len(rec["checks"]) == 2 * len(TABLES) * 9
+    assert len(rec["checks"]) == 2 * len(TABLES) * 11
+    assert rec["options"]["datetimes"] == "mix"
     assert all(rec["timings"][s] > 0 for s in STAGES), rec["timings"]
 
 
@@ -92,6 +103,19 @@ def test_answers_have_the_design_headers(run_dir: Path) -> None:
         lines = (run_dir / "results" / f"{name}.csv").read_text().splitlines()
         assert lines[0] == header, (name, lines[0])
         assert len(lines) > 1, f"{name} has no rows"
+
+
+def test_answers_equal_those_computed_from_the_source(run_dir: Path) -> None:
+    engine = engine_for(f"sqlite:///{run_dir / 'source.db'}")
+    try:
+        source = {t: list(read_rows(engine, t, ROWS)) for t in TABLES}
+    finally:
+        engine.dispose()
+    expected = answers(source["pin"], source["geo"], source["user"])
+    for name in HEADERS:
+        with (run_dir / "results" / f"{name}.csv").open(newline="") as f:
+            got = list(csv.reader(f))[1:]
+        assert got == expected[name], name
 
 
 def test_artefacts_and_report(run_dir: Path) -> None:

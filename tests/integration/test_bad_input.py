@@ -158,6 +158,29 @@ def test_stream_non_utf8_bytes(targets: FuzzTargets) -> None:
     error(resp, 400)
 
 
+@pytest.mark.parametrize("key", [None, "not-the-key"])
+def test_no_or_wrong_api_key_is_a_403_that_says_how_to_send_it(
+    targets: FuzzTargets, key: str | None
+) -> None:
+    """What the public posting scripts get before they add the key (README shows the line)."""
+    headers = {"x-api-key": key} if key else {}
+    batch = requests.post(
+        f"{targets.api_url}/topics/{targets.topic}",
+        data=b'{"records": [{"value": {"a": 1}}]}',
+        headers={**headers, "Content-Type": KAFKA_JSON},
+        timeout=60,
+    )
+    stream = requests.put(
+        f"{targets.api_url}/streams/{targets.stream}/record",
+        data=b'{"StreamName": "s", "Data": {"a": 1}, "PartitionKey": "partition-1"}',
+        headers={**headers, "Content-Type": "application/json"},
+        timeout=60,
+    )
+    for resp in (batch, stream):
+        message = error(resp, 403)["message"]
+        assert message.startswith("Forbidden: ") and "x-api-key" in message, message
+
+
 def test_services_still_up(targets: FuzzTargets) -> None:
     assert_services_up(targets)
 

@@ -1,11 +1,16 @@
 """The batch job end to end on file:// input made by the emulator's generator (no services).
 
-Answers are checked against a plain-Python computation over the same generated rows.
+The input is dirty like what public clients send: datetimes as str() and isoformat() text mixed,
+duplicate deliveries, and three malformed lines per table. Answers are checked against a
+plain-Python computation over the same generated rows.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
+import json
 import re
 import secrets
 import statistics
@@ -19,21 +24,32 @@ from contracts.names import TABLES, Names
 from emulator.generate import Generator, as_dicts
 from jobs.batch import analytics
 from jobs.batch.__main__ import main
-from jobs.batch.storage import TableTarget, read_table, write_table
+from jobs.common.cleaning import EVENT_KEYS
 from jobs.common.schemas import CLEAN_SCHEMAS
+from jobs.common.tables import Tables
 from tests.batch_landing import write_landed
+from tests.oracle import answers
 
 EVENTS = 3000
 DUPLICATES = 40
 SEED = 11
 NAMES = Names("0a1b2c3d4e5f")
+# The issue's three: a truncated line, a line that is not JSON, a JSON array.
+MALFORMED = ['{"index": 1, "unique_id": "trunc', "not json", "[1, 2, 3]"]
 
 
 @pytest.fixture(scope="module")
 def run(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("batch")
     landed = write_landed(
-        root / "landing", NAMES, EVENTS, seed=SEED, per_file=700, duplicates=DUPLICATES
+        root / "landing",
+        NAMES,
+        EVENTS,
+        seed=SEED,
+        per_file=700,
+        duplicates=DUPLICATES,
+        datetimes="mix",
+        extra_lines=MALFORMED,
     )
     argv = [
         "--input",
@@ -45,8 +61,11 @@ def run(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "--pipeline-id",
         NAMES.pipeline_id,
     ]
-    assert main(argv) == 0
-    return {"root": root, "landed": landed}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(argv) == 0
+    summary = json.loads((root / "results" / "batch-summary.json").read_text())
+    return {"root": root, "landed": landed, "summary": summary, "stdout": out.getvalue()}
 
 
 def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -65,11 +84,29 @@ def test_every_answer_file_has_the_design_header(run: dict[str, Any]) -> None:
 
 
 def test_tables_hold_each_event_once(spark: Any, run: dict[str, Any]) -> None:
-    assert run["landed"] == dict.fromkeys(TABLES, EVENTS + DUPLICATES)
+    landed = EVENTS + DUPLICATES + len(MALFORMED)
+    assert run["landed"] == dict.fromkeys(TABLES, landed)
+    assert run["summary"]["landed"] == dict.fromkeys(TABLES, landed)
+    assert run["summary"]["cleaned"] == dict.fromkeys(TABLES, EVENTS)
     for table in TABLES:
         df = spark.read.format("delta").load((run["root"] / "tables" / NAMES.table(table)).as_uri())
         assert df.columns == CLEAN_SCHEMAS[table].fieldNames()
         assert df.count() == EVENTS
+        assert df.filter(df[EVENT_KEYS[table]].isNull()).count() == 0, table
+
+
+def test_malformed_lines_are_counted_and_shown_with_their_object(run: dict[str, Any]) -> None:
+    summary = run["summary"]
+    assert summary["malformed"] == dict.fromkeys(TABLES, len(MALFORMED))
+    assert summary["unparseable"] == dict.fromkeys(TABLES, 0)  # str and isoformat both parse
+    for table in TABLES:
+        examples = summary["quality"][table]["malformed"]["examples"]
+        lines = [e["line"] for e in examples]
+        assert set(lines) <= set(MALFORMED) and len(set(lines)) == len(lines) >= 2, lines
+        topic = NAMES.topic(table)
+        assert all(f"/topics/{topic}/partition=0/{topic}+0+" in e["where"] for e in examples)
+    assert "(malformed line)" in run["stdout"] and "not json" in run["stdout"]
+    assert summary["failed"] is None
 
 
 def oracle() -> dict[str, Any]:
@@ -99,6 +136,13 @@ def test_q4_matches_plain_python(run: dict[str, Any]) -> None:
         category, n = min(counts[country].items(), key=lambda kv: (-kv[1], kv[0]))
         expected.append([country, category, str(n)])
     assert read_csv(run["root"] / "results" / "q4.csv")[1] == expected
+
+
+def test_all_nine_answers_match_plain_python(run: dict[str, Any]) -> None:
+    rows = oracle()
+    expected = answers(rows["pin"], rows["geo"], rows["user"])
+    for name in analytics.COLUMNS:
+        assert read_csv(run["root"] / "results" / f"{name}.csv")[1] == expected[name], name
 
 
 def test_q9_matches_plain_python(run: dict[str, Any]) -> None:
@@ -141,10 +185,55 @@ def test_catalog_needs_schema(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_catalog_target_writes_managed_tables(spark: Any) -> None:
     schema = f"batch_test_{secrets.token_hex(4)}"  # the local warehouse outlives the session
-    target = TableTarget(catalog="spark_catalog", schema=schema)
+    target = Tables(catalog="spark_catalog", schema=schema).target(NAMES, "geo")
     df = spark.createDataFrame([(1, "Peru", [1.0, 2.0], None)], CLEAN_SCHEMAS["geo"])
-    where = write_table(df, target, NAMES, "geo")
-    assert where == f"`spark_catalog`.`{schema}`.`0a1b2c3d4e5f_geo_table`"
-    assert [r.country for r in read_table(spark, target, NAMES, "geo").collect()] == ["Peru"]
+    target.replace(df)
+    assert target.sql_name == f"`spark_catalog`.`{schema}`.`0a1b2c3d4e5f_geo_table`"
+    assert [r.country for r in target.read(spark).collect()] == ["Peru"]
     assert spark.catalog.tableExists(f"spark_catalog.{schema}.0a1b2c3d4e5f_geo_table")
     spark.sql(f"DROP SCHEMA spark_catalog.{schema} CASCADE")
+
+
+def junk_dates(landing: Path) -> int:
+    """Every user's date_joined as a client might garble it; returns the users changed."""
+    changed = 0
+    for path in landing.rglob(f"{NAMES.topic('user')}+*.json"):
+        rows = [json.loads(line) for line in path.read_text().splitlines()]
+        for row in rows:
+            row["date_joined"] = row["date_joined"].replace("-", "/")
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+        changed += len(rows)
+    return changed
+
+
+def test_an_unparseable_column_fails_the_job_in_one_line_naming_it(
+    spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_landed(tmp_path / "in", NAMES, 60, seed=3, per_file=100)
+    assert junk_dates(tmp_path / "in") == 60
+    argv = ["--input", str(tmp_path / "in"), "--output", str(tmp_path / "out")]
+
+    assert main(argv) == 3
+    out, err = capsys.readouterr()
+    assert err.count("\n") == 1, err
+    assert "user.date_joined: 60 of 60 values unparseable (100.0%)" in err
+    assert "--max-bad-fraction 1%" in err
+    summary = json.loads((tmp_path / "out" / "batch-summary.json").read_text())
+    assert summary["unparseable"] == {"pin": 0, "geo": 0, "user": 60}
+    assert summary["quality"]["user"]["unparseable"]["date_joined"]["count"] == 60
+    assert summary["failed"] and "user.date_joined" in summary["failed"]
+    assert not (tmp_path / "out" / "q9.csv").exists()  # no answers from data this dirty
+    assert "date_joined" in out  # the printed table of problems
+
+    # A looser limit lets it through; the nulls stay counted.
+    assert main([*argv, "--max-bad-fraction", "1"]) == 0
+    summary = json.loads((tmp_path / "out" / "batch-summary.json").read_text())
+    assert summary["unparseable"]["user"] == 60 and summary["failed"] is None
+    assert read_csv(tmp_path / "out" / "q9.csv")[1] == []
+
+
+def test_max_bad_fraction_must_be_a_fraction(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        main(["--input", "x", "--output", "y", "--max-bad-fraction", "5"])
+    assert e.value.code == 2
+    assert "a fraction from 0 to 1, got '5'" in capsys.readouterr().err

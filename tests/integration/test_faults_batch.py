@@ -13,7 +13,7 @@ import pytest
 from contracts.names import TABLES
 from devstack.run.sink import SinkReader, end_offsets, wait_landed
 from jobs.batch import storage
-from jobs.common.cleaning import CLEANERS
+from jobs.common import quality
 from tests.integration.faults import (
     BackgroundPost,
     describe,
@@ -57,13 +57,15 @@ def test_batch_emulation_survives_kill9(
     lines = reader.run_records(topics, base, target)
     landed = {stack.names.table_of_topic(t): v for t, v in lines.items()}
 
-    # The batch job's own reading and cleaning, on exactly this run's records.
+    # The batch job's own reading, checks and cleaning, on exactly this run's records.
     for table in TABLES:
         folder = tmp_path / "landed" / "topics" / stack.names.topic(table) / "partition=0"
         folder.mkdir(parents=True)
         (folder / "records.json").write_bytes(b"".join(landed[table]))
-        raw = storage.read_landed(spark, (tmp_path / "landed").as_uri(), stack.names, table)
-        CLEANERS[table](raw).write.format("delta").save(str(tmp_path / "clean" / table))
+        lines = storage.read_landed(spark, (tmp_path / "landed").as_uri(), stack.names, table)
+        checked = quality.check(lines, table)
+        assert quality.measure(checked, table).malformed == 0
+        quality.curated(checked, table).write.format("delta").save(str(tmp_path / "clean" / table))
 
     rows = reconcile_run(
         "batch", db_url, ROWS, summaries, landed, lambda t: str(tmp_path / "clean" / t)

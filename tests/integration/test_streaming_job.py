@@ -6,6 +6,7 @@ small: LocalStack's Kinesis engine does ~100-200 records/s.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -22,6 +23,7 @@ from devstack.config import REPO_ROOT
 from emulator.post import post_events
 from emulator.source import engine_for, read_rows
 from jobs.common.cleaning import CLEANERS
+from jobs.common.locations import local_path, to_uri
 from jobs.common.schemas import WIRE_SCHEMAS
 from jobs.streaming.job import StreamConfig, run
 from tests.integration.faults import seeded_db
@@ -50,8 +52,8 @@ def config(stack: Any, pipeline: Any, tmp_path: Path) -> StreamConfig:
     return StreamConfig(
         names=pipeline.names,
         tables=TABLES,
-        checkpoints=str(tmp_path / "checkpoints"),
-        output_uri=str(tmp_path / "tables"),
+        checkpoints=to_uri(str(tmp_path / "checkpoints")),
+        output_uri=to_uri(str(tmp_path / "tables")),
         initial_position="earliest",
         region=stack.env["AWS_REGION"],
         endpoint=stack.aws_endpoint,
@@ -93,15 +95,20 @@ def test_events_land_cleaned_once_even_when_posted_again(
     post(stack, pipeline, db_url)  # a retrying client: every event delivered twice, one run
     lines: list[str] = []
     read = run(spark, cfg, on_databricks=False, progress=lines.append)
-    assert all(n >= 2 * EVENTS for n in read.values()), (read, lines)
+    assert all(n >= 2 * EVENTS for n in read.received.values()), (read, lines)
+    assert all(q.malformed == q.unparseable_total == 0 for q in read.quality.values()), lines
     assert_exactly_once(spark, cfg, db_url)
     assert (tmp_path / "tables" / "stream" / pipeline.names.table("pin")).is_dir()
 
     post(stack, pipeline, db_url)  # and once more, for the next run of the job
     read = run(spark, cfg, on_databricks=False, progress=lines.append)
-    assert all(n >= EVENTS for n in read.values()), (read, lines)
+    assert all(n >= EVENTS for n in read.received.values()), (read, lines)
     assert_exactly_once(spark, cfg, db_url)
     assert any(" 0 new" in line for line in lines)
+    metrics = json.loads(
+        (tmp_path / "checkpoints" / f"{cfg.names.table('geo')}.metrics.json").read_text()
+    )
+    assert metrics["received"] == read.received["geo"] and metrics["malformed"] == 0
 
 
 def test_killed_job_restarts_without_loss_or_duplicates(
@@ -111,9 +118,11 @@ def test_killed_job_restarts_without_loss_or_duplicates(
     cfg = config(stack, pipeline, tmp_path)
     post(stack, pipeline, db_url)
     log = tmp_path / "job.log"
+    # file:/// URIs, as `make run` passes them (they once failed Delta's CREATE TABLE).
     cmd = [
         sys.executable, "-m", "jobs.streaming",
-        "--output", cfg.output_uri or "", "--checkpoints", cfg.checkpoints,
+        "--output", (tmp_path / "tables").as_uri(),
+        "--checkpoints", (tmp_path / "checkpoints").as_uri(),
         "--trigger", "1", "--max-records-per-batch", "5",
         "--pipeline-id", pipeline.names.pipeline_id, "--endpoint", stack.aws_endpoint,
     ]  # fmt: skip
@@ -139,19 +148,20 @@ def test_killed_job_restarts_without_loss_or_duplicates(
             job.wait()
     before = {t: len(stored(spark, cfg, t)) for t in TABLES}
     assert min(before.values()) < EVENTS, f"the kill came too late: {before}"
-    replayed = [t for t in TABLES if _uncommitted(Path(cfg.checkpoint(t)))]
+    replayed = [t for t in TABLES if _uncommitted(cfg.checkpoint(t))]
     print(f"killed with {before} rows stored; batches to replay: {replayed or 'none'}")
 
     run(spark, cfg, on_databricks=False, progress=lambda line: None)
     assert_exactly_once(spark, cfg, db_url)
 
 
-def _uncommitted(checkpoint: Path) -> bool:
+def _uncommitted(checkpoint: str) -> bool:
     """A micro-batch whose offsets are logged but that Spark did not record as committed."""
+    folder_path = local_path(checkpoint)
+    assert folder_path is not None
 
     def ids(folder: str) -> set[str]:
-        return (
-            {p.name for p in (checkpoint / folder).glob("[0-9]*")} if checkpoint.exists() else set()
-        )
+        where = folder_path / folder
+        return {p.name for p in where.glob("[0-9]*")} if where.exists() else set()
 
     return bool(ids("offsets") - ids("commits"))

@@ -19,6 +19,7 @@ SWITCHES = [
     ("api_gateway", "vpc_link", False, DEFAULT),
     ("api_gateway", "rest_api_tags", {"_custom_id_": "${var.pipeline_id}"}, DEFAULT),
     ("api_gateway", "api_key_value", "${try(coalesce(var.api_key), null)}", DEFAULT),
+    ("api_gateway", "gateway_responses_as_resources", True, DEFAULT),
     ("storage", "lifecycle_rules", False, DEFAULT),
     ("kinesis", "kms_encryption", False, DEFAULT),
 ]

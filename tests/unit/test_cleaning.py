@@ -213,3 +213,36 @@ def test_dedupe_is_deterministic_when_copies_differ(spark: Any) -> None:
     for rows in ([a, b], [b, a]):
         kept = cleaning.clean_pin(raw(spark, "pin", rows).repartition(2)).collect()
         assert [r.title for r in kept] == ["A title"]
+
+
+def test_datetimes_in_isoformat_and_with_offsets_parse(spark: Any) -> None:
+    # What public clients send: isoformat() text, and sometimes an offset (to UTC).
+    user = {**GOOD_USER, "date_joined": "2016-01-02T03:04:05"}
+    geo = {**GOOD_GEO, "timestamp": "2019-03-04T06:06:07.5+01:00"}
+    [u] = cleaning.normalize_user(raw(spark, "user", [user])).collect()
+    [g] = cleaning.normalize_geo(raw(spark, "geo", [geo])).collect()
+    assert u["date_joined"] == dt.datetime(2016, 1, 2, 3, 4, 5)
+    assert g["timestamp"] == dt.datetime(2019, 3, 4, 5, 6, 7, 500000)
+
+
+@pytest.mark.parametrize(
+    ("table", "row"),
+    [
+        ("pin", pin(unique_id=None)),
+        ("pin", pin(unique_id="")),
+        ("geo", {**GOOD_GEO, "ind": None}),
+        ("user", {**GOOD_USER, "ind": None}),
+    ],
+)
+def test_a_row_without_its_event_key_is_not_kept(
+    spark: Any, table: str, row: dict[str, Any]
+) -> None:
+    good = {"pin": GOOD_PIN, "geo": GOOD_GEO, "user": GOOD_USER}[table]
+    kept = cleaning.CLEANERS[table](raw(spark, table, [good, row])).collect()
+    assert len(kept) == 1 and kept[0][cleaning.EVENT_KEYS[table]] is not None
+
+
+def test_rules_name_the_wire_columns_that_must_parse() -> None:
+    assert list(cleaning.pin_rules().checks) == ["index", "follower_count", "save_location"]
+    assert list(cleaning.geo_rules().checks) == ["ind", "timestamp", "latitude", "longitude"]
+    assert list(cleaning.user_rules().checks) == ["ind", "age", "date_joined"]

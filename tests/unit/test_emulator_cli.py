@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -150,6 +151,8 @@ def test_bad_arguments_in_a_real_process(tmp_path: Path) -> None:
         (["post", "kafka"], "invalid choice: 'kafka'"),
         (["post", "batch", "--rate", "fast"], "expected a number"),
         (["post", "batch", "--tables", "pin,pins"], "expected some of pin,geo,user"),
+        (["post", "batch", "--datetimes", "epoch"], "invalid choice: 'epoch'"),
+        (["post", "batch", "--shape", "mine"], "invalid choice: 'mine'"),
         (["seed", "--rows", "0"], "expected a positive integer"),
         (["seed", "--bogus"], "unrecognized arguments: --bogus"),
     ],
@@ -170,6 +173,10 @@ def test_bad_arguments_one_line(
     [
         (["post", "batch"], "no API URL: pass --api or set API_URL"),
         (["post", "stream", "--api", "http://x", "--batch-size", "600"], "at most 500"),
+        (
+            ["post", "batch", "--api", "http://x", "--shape", "public", "--batch-size", "5"],
+            "--shape public sends one record per request",
+        ),
         (["post", "batch", "--api", "http://x", "--db", "sqlite:////nowhere/x.db"], "seed` first"),
         (["post", "batch", "--api", "localhost:8082"], "invalid API URL"),
         (["seed", "--db", "nonsense", "--rows", "5"], "invalid database URL"),
@@ -218,6 +225,22 @@ def test_dry_run(seeded: Path) -> None:
     assert len(lines) == 300
     assert lines[0].startswith("POST http://127.0.0.1:9/dev/topics/0a1b2c3d4e5f.pin ")
     assert "dry run: 300 requests, 300 records; nothing sent" in result.stderr
+
+
+def test_dry_run_in_the_public_shape_with_isoformat_datetimes(seeded: Path) -> None:
+    api = "http://127.0.0.1:9/dev"
+    args = ["--api", api, "--count", "2", "--dry-run", "--shape", "public", "--tables", "user"]
+    result = run(seeded, "post", "stream", *args, "--datetimes", "isoformat")
+    assert result.returncode == 0, result.stderr
+    method, url, content_type, body = result.stdout.splitlines()[0].split(" ", 3)
+    assert (method, url, content_type) == (
+        "PUT",
+        f"{api}/streams/streaming-0a1b2c3d4e5f-user/record",
+        "application/json",
+    )
+    assert body.startswith('{"StreamName": "streaming-0a1b2c3d4e5f-user", "Data": {"ind": 0, ')
+    assert re.search(r'"date_joined": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"', body), body
+    assert body.endswith('"PartitionKey": "partition-1"}')
 
 
 def test_post_summary_and_exit_code(seeded: Path, api: Api) -> None:

@@ -338,6 +338,9 @@ def test_dry_run_prints_and_sends_nothing(api: FakeApi, db_url: str) -> None:
         ({"api_url": "ftp://x"}, "invalid API URL"),
         ({"tables": ("pins",)}, "unknown table"),
         ({"pipeline_id": "Bad_Id"}, "invalid PIPELINE_ID"),
+        ({"shape": "public", "batch_size": 5}, "one record per request"),
+        ({"datetimes": "epoch"}, "--datetimes: one of str, isoformat, mix"),
+        ({"shape": "mine"}, "--shape: one of project, public"),
     ],
 )
 def test_bad_options_are_clear_errors(db_url: str, kwargs: dict, message: str) -> None:
@@ -358,3 +361,37 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def test_public_shape_posts_one_record_per_request_as_the_public_scripts(
+    api: FakeApi, db_url: str
+) -> None:
+    for mode in ("batch", "stream"):
+        result = post_events(
+            mode, api.url, db_url=db_url, count=4, tables=("user",), shape="public",
+            datetimes="isoformat", **FAST,
+        )  # fmt: skip
+        assert result["user"].acknowledged == 4 and result["user"].requests == 4
+    batch, stream = api.seen[:4], api.seen[4:]
+    rows = _expected_rows(db_url, "user", 4)
+    iso = [r["date_joined"].isoformat() for r in _source_rows(db_url, "user", 4)]
+    assert [s.json["records"][0]["value"]["date_joined"] for s in batch] == iso
+    assert [s.json["Data"]["ind"] for s in stream] == [r["ind"] for r in rows]
+    assert {s.json["PartitionKey"] for s in stream} == {"partition-1"}
+    assert all(b", " in s.body and b": " in s.body for s in api.seen)  # json.dumps' defaults
+    assert {s.headers["Content-Type"] for s in stream} == {"application/json"}
+    assert all("Accept" not in s.headers or s.headers["Accept"] == "*/*" for s in api.seen)
+
+
+def test_mixed_datetimes_alternate_by_event(api: FakeApi, db_url: str) -> None:
+    post_events("batch", api.url, db_url=db_url, count=4, tables=("geo",), datetimes="mix", **FAST)
+    sent = [s.json["records"][0]["value"]["timestamp"][10] for s in api.seen]
+    assert sent == [" ", "T", " ", "T"]
+
+
+def _source_rows(db_url: str, table: str, count: int) -> list[dict]:
+    engine = source.check_source(db_url)
+    try:
+        return list(source.read_rows(engine, table, count))
+    finally:
+        engine.dispose()

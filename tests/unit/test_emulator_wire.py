@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from typing import Any
 
 import pytest
 
 from contracts.names import Names
-from contracts.records import GEO, PIN, USER, to_wire
+from contracts.records import GEO, PIN, USER, datetime_text, to_wire
 from emulator.wire import build_request, read_outcome
 
 NAMES = Names("0a1b2c3d4e5f")
@@ -159,3 +161,70 @@ def test_read_outcome(mode: str, text: str, retry: list[int], failed: list[int])
     outcome = read_outcome(mode, 3, text)  # type: ignore[arg-type]
     assert (outcome.retry, outcome.failed) == (retry, failed)
     assert (outcome.error is None) == (not retry and not failed)
+
+
+class IsoEncoder(json.JSONEncoder):
+    """What public posting scripts that call isoformat() use."""
+
+    def default(self, o: Any) -> Any:
+        return o.isoformat() if isinstance(o, dt.datetime) else super().default(o)
+
+
+def test_datetime_styles() -> None:
+    value = dt.datetime(2019, 5, 14, 9, 31, 2)
+    assert datetime_text(value, "str") == "2019-05-14 09:31:02"
+    assert datetime_text(value, "isoformat") == "2019-05-14T09:31:02"
+    assert datetime_text(value.replace(microsecond=5), "str") == "2019-05-14 09:31:02.000005"
+    assert [datetime_text(value, "mix", i)[10] for i in range(4)] == [" ", "T", " ", "T"]
+    with pytest.raises(ValueError, match="unknown datetime style"):
+        datetime_text(value, "epoch")  # type: ignore[arg-type]
+
+
+def test_to_wire_in_each_style_is_what_clients_send() -> None:
+    assert to_wire(USER, USER_ROW, "str")["date_joined"] == str(USER_ROW["date_joined"])
+    iso = USER_ROW["date_joined"].isoformat()
+    assert to_wire(USER, USER_ROW, "isoformat")["date_joined"] == iso
+    even, odd = {**USER_ROW, "ind": 10}, {**USER_ROW, "ind": 11}
+    assert to_wire(USER, even, "mix")["date_joined"] == "2016-10-23 14:06:51"
+    assert to_wire(USER, odd, "mix")["date_joined"] == "2016-10-23T14:06:51"
+
+
+@pytest.mark.parametrize(("style", "encoder"), [("str", None), ("isoformat", IsoEncoder)])
+def test_public_batch_request_is_byte_for_byte_the_public_script(style: Any, encoder: Any) -> None:
+    # The public script: json.dumps({"records": [{"value": row}]}, default=str) of the raw
+    # database row (datetime objects), to POST /topics/<topic> with only a Content-Type.
+    for row in (GEO_ROW, USER_ROW, PIN_ROW):
+        spec = GEO if "timestamp" in row else USER if "date_joined" in row else PIN
+        req = build_request(
+            "batch", API, NAMES, spec.table, [to_wire(spec, row, style)], multi=False,
+            shape="public",
+        )  # fmt: skip
+        payload = {"records": [{"value": row}]}
+        public = json.dumps(payload, cls=encoder) if encoder else json.dumps(payload, default=str)
+        assert req.body == public.encode()
+        assert req.method == "POST" and req.url == f"{API}topics/{NAMES.topic(spec.table)}"
+        assert req.headers == {"Content-Type": "application/vnd.kafka.json.v2+json"}
+    assert (
+        b"C\\u00f4te d'Ivoire"
+        in build_request(
+            "batch", API, NAMES, "geo", [to_wire(GEO, GEO_ROW)], multi=False, shape="public"
+        ).body
+    )
+
+
+def test_public_stream_request_is_byte_for_byte_the_public_script() -> None:
+    req = build_request(
+        "stream", API, NAMES, "user", [to_wire(USER, USER_ROW, "isoformat")], multi=False,
+        api_key="k", shape="public",
+    )  # fmt: skip
+    stream = "streaming-0a1b2c3d4e5f-user"
+    public = {"StreamName": stream, "Data": USER_ROW, "PartitionKey": "partition-1"}
+    assert req.body == json.dumps(public, cls=IsoEncoder).encode()
+    assert req.method == "PUT" and req.url == f"{API}streams/{stream}/record"
+    assert req.headers == {"Content-Type": "application/json", "x-api-key": "k"}
+
+
+def test_public_shape_is_one_record_per_request() -> None:
+    rows = [to_wire(USER, USER_ROW)] * 2
+    with pytest.raises(ValueError, match="one record per request"):
+        build_request("stream", API, NAMES, "user", rows, multi=True, shape="public")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -156,6 +157,17 @@ def test_every_method_requires_the_api_key_from_the_header(doc: dict[str, Any]) 
     assert scheme == {"type": "apiKey", "name": "x-api-key", "in": "header"}
     for path, method, op in operations(doc):
         assert op.get("security") == [{"api_key": []}], (path, method)
+
+
+def test_a_request_without_the_key_is_told_how_to_send_it(doc: dict[str, Any]) -> None:
+    responses = doc["x-amazon-apigateway-gateway-responses"]
+    assert list(responses) == ["INVALID_API_KEY"]  # missing or wrong key (AWS and LocalStack)
+    invalid_key = responses["INVALID_API_KEY"]
+    assert invalid_key["statusCode"] == "403"  # a string, as PutGatewayResponse takes it
+    [(content_type, template)] = invalid_key["responseTemplates"].items()
+    assert content_type == "application/json" and "$" not in template  # static, no VTL
+    message = json.loads(template)["message"]
+    assert message.startswith("Forbidden: ") and "'x-api-key': '<your key>'" in message
 
 
 def test_stream_bodies_are_validated_by_the_gateway(doc: dict[str, Any]) -> None:

@@ -12,21 +12,31 @@ from devstack.run.rundir import new_run_dir
 
 
 def test_defaults_and_make_variables(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("ROWS", "RATE", "BATCH", "KEEP_UP"):
+    for name in ("ROWS", "RATE", "BATCH", "KEEP_UP", "DATETIMES"):
         monkeypatch.delenv(name, raising=False)
     opts = parse([])
     assert (opts.rows, opts.rate, opts.batch, opts.keep_up) == (DEFAULT_ROWS, 0.0, 500, False)
+    assert opts.datetimes == "mix"
     monkeypatch.setenv("ROWS", "300")
     monkeypatch.setenv("RATE", "50")
     monkeypatch.setenv("BATCH", "100")
     monkeypatch.setenv("KEEP_UP", "1")
+    monkeypatch.setenv("DATETIMES", "isoformat")
     opts = parse([])
     assert (opts.rows, opts.rate, opts.batch, opts.keep_up) == (300, 50.0, 100, True)
+    assert opts.datetimes == "isoformat"
     assert parse(["--rows", "7"]).rows == 7  # a flag beats the variable
 
 
 @pytest.mark.parametrize(
-    "argv", [["--rows", "abc"], ["--rows", "0"], ["--rate", "-1"], ["--batch", "501"]]
+    "argv",
+    [
+        ["--rows", "abc"],
+        ["--rows", "0"],
+        ["--rate", "-1"],
+        ["--batch", "501"],
+        ["--datetimes", "x"],
+    ],
 )
 def test_bad_values_are_one_line_errors(
     argv: list[str], capsys: pytest.CaptureFixture[str]
@@ -46,6 +56,11 @@ def test_bad_make_variable(
     with pytest.raises(SystemExit):
         parse([])
     assert "--rows: expected an integer, got 'many'" in capsys.readouterr().err
+    monkeypatch.delenv("ROWS")
+    monkeypatch.setenv("DATETIMES", "epoch")
+    with pytest.raises(SystemExit):
+        parse([])
+    assert "--datetimes: one of str, isoformat, mix, got 'epoch'" in capsys.readouterr().err
 
 
 def test_run_dirs_are_unique_and_latest_follows(tmp_path: Path) -> None:

@@ -17,3 +17,5 @@ else:
     _cached_parse = functools.lru_cache(maxsize=4096)(jsonpath_rw.parser.parse)
     jsonpath_rw.parser.parse = _cached_parse
     jsonpath_rw.parse = _cached_parse
+
+import gateway_responses  # noqa: F401  (the contract's gateway response bodies)

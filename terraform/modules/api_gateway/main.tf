@@ -118,6 +118,26 @@ resource "aws_api_gateway_rest_api" "this" {
   }
 }
 
+# LocalStack switch: its body import skips x-amazon-apigateway-gateway-responses (AWS applies them
+# with the body), so the local root creates the contract's responses as resources. Decoded from the
+# template rendered with placeholders: the responses use no variable, and for_each must be known
+# at plan time.
+locals {
+  contract_gateway_responses = try(yamldecode(templatefile(var.openapi_template_path, {
+    aws_region = "", rest_proxy_uri = "", connection_type = "", vpc_link_id = "", kinesis_role_arn = ""
+  }))["x-amazon-apigateway-gateway-responses"], {})
+}
+
+resource "aws_api_gateway_gateway_response" "contract" {
+  for_each = var.gateway_responses_as_resources ? local.contract_gateway_responses : {}
+
+  rest_api_id         = aws_api_gateway_rest_api.this.id
+  response_type       = each.key
+  status_code         = try(each.value.statusCode, null)
+  response_templates  = try(each.value.responseTemplates, null)
+  response_parameters = try(each.value.responseParameters, null)
+}
+
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
 
@@ -129,6 +149,8 @@ resource "aws_api_gateway_deployment" "this" {
   lifecycle {
     create_before_destroy = true
   }
+
+  depends_on = [aws_api_gateway_gateway_response.contract]
 }
 
 module "logs_key" {

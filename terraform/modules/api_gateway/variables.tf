@@ -40,6 +40,12 @@ variable "vpc_link" {
   default     = true
 }
 
+variable "gateway_responses_as_resources" {
+  type        = bool
+  description = "Also create the contract's x-amazon-apigateway-gateway-responses as aws_api_gateway_gateway_response resources. Only the local stack turns it on: LocalStack's body import skips the extension, which AWS applies with the body."
+  default     = false
+}
+
 variable "nlb_arn" {
   type        = string
   description = "ARN of the internal Network Load Balancer in front of the REST proxy (the VPC link target); null without vpc_link."

@@ -1,6 +1,6 @@
-"""The batch job reports a failure as the one line that names the cause."""
+"""Both jobs report a failure as the one line that names the cause (jobs.common.errors)."""
 
-from jobs.batch.__main__ import one_line
+from jobs.common.errors import one_line
 
 
 def test_py4j_error_reports_the_java_exception_not_the_jvm_call() -> None:

@@ -1,0 +1,93 @@
+"""The Delta tables of both jobs: a path under an output location, or a catalog table.
+
+`Tables` is where a job's three tables go; `TableTarget` is one of them, with the few operations
+the jobs need (replace, create if missing, read, MERGE handle). Paths come from
+jobs.common.locations.to_uri, so both jobs spell them the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from delta.tables import DeltaTable
+from pyspark.sql import DataFrame, SparkSession
+
+from contracts.names import Names
+from jobs.common.locations import join
+from jobs.common.schemas import CLEAN_SCHEMAS
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Tables at `<output>[/<folder>]/<id>_<t>_table`, or `<catalog>.<schema>.<id>_<t>_table`."""
+
+    output: str | None = None
+    """A location as jobs.common.locations.to_uri returns it."""
+    catalog: str | None = None
+    schema: str | None = None
+    folder: str | None = None
+    """Sub-folder of `output` (the streaming job keeps its tables under `stream/`)."""
+
+    def __post_init__(self) -> None:
+        if self.catalog and not self.schema:
+            raise ValueError("a catalog needs a schema")
+        if not self.catalog and not self.output:
+            raise ValueError("give an output location or a catalog and schema")
+
+    def target(self, names: Names, table: str) -> TableTarget:
+        name = names.table(table)
+        if self.catalog:
+            return TableTarget(table, f"{self.catalog}.{self.schema}.{name}", True)
+        parts = [self.folder, name] if self.folder else [name]
+        return TableTarget(table, join(self.output or "", *parts), False)
+
+
+@dataclass(frozen=True)
+class TableTarget:
+    table: str
+    """pin, geo or user."""
+    location: str
+    """A path, or catalog.schema.name."""
+    is_catalog: bool
+
+    @property
+    def sql_name(self) -> str:
+        """The catalog name quoted for SQL (a pipeline id may start with a digit)."""
+        return ".".join(f"`{part}`" for part in self.location.split("."))
+
+    def _create_schema(self, spark: SparkSession) -> None:
+        catalog, schema, _ = self.sql_name.split(".")
+        spark.sql(f"CREATE SCHEMA IF NOT EXISTS {catalog}.{schema}")
+
+    def replace(self, df: DataFrame) -> None:
+        """Replace the table's contents and schema with df (the batch job rebuilds each run)."""
+        writer = df.write.format("delta").mode("overwrite").option("overwriteSchema", "true")
+        if self.is_catalog:  # a managed table: Unity Catalog needs no external location
+            self._create_schema(df.sparkSession)
+            writer.saveAsTable(self.sql_name)
+        else:
+            writer.save(self.location)
+
+    def ensure(self, spark: SparkSession) -> None:
+        """Create the empty table with the cleaned schema unless it exists (streaming)."""
+        # Every micro-batch adds small files that each MERGE scans: let Delta compact them.
+        builder = (
+            DeltaTable.createIfNotExists(spark)
+            .addColumns(CLEAN_SCHEMAS[self.table])
+            .property("delta.autoOptimize.autoCompact", "true")
+        )
+        if self.is_catalog:
+            self._create_schema(spark)
+            builder.tableName(self.sql_name).execute()
+        else:
+            builder.location(self.location).execute()
+
+    def delta(self, spark: SparkSession) -> DeltaTable:
+        if self.is_catalog:
+            return DeltaTable.forName(spark, self.sql_name)
+        return DeltaTable.forPath(spark, self.location)
+
+    def read(self, spark: SparkSession) -> DataFrame:
+        if self.is_catalog:
+            return spark.table(self.sql_name)
+        return spark.read.format("delta").load(self.location)
