@@ -100,7 +100,7 @@ def test_every_iterator_type_starts_where_kinesis_does() -> None:
         other.iterator(shard, "AT_SEQUENCE_NUMBER", starting_sequence_number=foreign)
 
 
-def test_at_timestamp_starts_at_the_first_record_that_arrived_then_also_in_the_future() -> None:
+def test_at_timestamp_starts_at_the_first_record_that_arrived_then_even_if_none_has_yet() -> None:
     stream = StreamData("s", 1)
     shard = "shardId-000000000000"
     put(stream, 3, tag="old")
@@ -113,13 +113,13 @@ def test_at_timestamp_starts_at_the_first_record_that_arrived_then_also_in_the_f
     assert [r["Data"] for r in got.records] == [b"new0", b"new1"]
     assert all(r["ApproximateArrivalTimestamp"] >= cut for r in got.records)
     # No record at or after the timestamp yet: the iterator waits for one, it does not hang.
-    future = time.time() + 0.05
-    waiting = read(stream, stream.iterator(shard, "AT_TIMESTAMP", timestamp=future))
-    assert waiting.records == [] and waiting.next_iterator
-    put(stream, 1, tag="early")  # before the timestamp: not for this iterator
-    time.sleep(0.06)
+    time.sleep(0.01)
+    waiting = read(stream, stream.iterator(shard, "AT_TIMESTAMP", timestamp=time.time()))
+    assert waiting.records == [] and waiting.next_iterator and waiting.millis_behind == 0
     put(stream, 1, tag="late")
     assert [r["Data"] for r in read(stream, waiting.next_iterator).records] == [b"late0"]
+    with pytest.raises(InvalidArgument, match="cannot be greater than the currentTimestamp"):
+        stream.iterator(shard, "AT_TIMESTAMP", timestamp=time.time() + 60)
 
 
 def test_reads_are_capped_and_millis_behind_latest_says_more_is_waiting() -> None:

@@ -266,6 +266,14 @@ class StreamData:
         if kind == "AT_TIMESTAMP":
             if timestamp is None:
                 raise InvalidArgument("Must specify timestampInMillis parameter for AT_TIMESTAMP")
+            now_ms, at_ms = int(time.time() * 1000), int(timestamp * 1000)
+            if at_ms > now_ms:
+                raise InvalidArgument(
+                    "The timestampInMillis parameter cannot be greater than the "
+                    f"currentTimestampInMillis. timestampInMillis: {at_ms}, "
+                    f"currentTimestampInMillis: {now_ms}"
+                )
+            # Kept as a time until a record at or after it exists: none may have arrived yet.
             return Position(at_time=timestamp)
         if kind in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"):
             if not seq:
