@@ -66,7 +66,7 @@ class LocalStack(Service):
         return VENV / "bin" / "python"
 
     @property
-    def kinesis_engine(self) -> Path:
+    def kinesis_local(self) -> Path:
         # Where LocalStack's NodePackageInstaller puts kinesis-local under FILESYSTEM_ROOT.
         lib = self.root / "var" / "lib" / "localstack" / "lib"
         return lib / "kinesis-local" / KINESIS_ENGINE_VERSION / "node_modules" / "kinesis-local"
@@ -81,7 +81,7 @@ class LocalStack(Service):
             pip = [str(self.python), "-m", "pip", "install", "--quiet"]
             _run([*pip, *REQUIREMENTS], "pip install LocalStack")
             stamp.write_text(wanted)
-        if kinesis_engine() == "kinesis-mock" and not (self.kinesis_engine / "main.js").exists():
+        if kinesis_engine() == "kinesis-mock" and not (self.kinesis_local / "main.js").exists():
             progress(f"installing the Kinesis engine (npm kinesis-local {KINESIS_ENGINE_VERSION})")
             code = (
                 "from localstack.services.kinesis.packages import kinesismock_package as p; "

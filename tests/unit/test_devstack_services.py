@@ -130,7 +130,7 @@ def test_localstack_env_binds_loopback_and_keeps_state_in_the_home(
     assert env["PYTHONPATH"].split(":")[0] == str(SITE_DIR)
     assert (SITE_DIR / "sitecustomize.py").exists()
     assert "AWS_ENDPOINT_URL" not in env
-    assert LocalStack(settings).kinesis_engine.is_relative_to(settings.home / "localstack")
+    assert LocalStack(settings).kinesis_local.is_relative_to(settings.home / "localstack")
 
 
 def test_kinesis_engine_is_the_in_process_provider_unless_kinesis_mock_is_asked_for(
