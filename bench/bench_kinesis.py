@@ -130,13 +130,17 @@ def fill(env: dict[str, str], stream: str, batch: int, target: int, clients: int
 
 def at_sizes(marks: list[tuple[int, float, float]], sizes: list[int], window: int,
              base: dict[str, Any]) -> list[dict[str, Any]]:  # fmt: skip
+    """One row per size reached; when the budget ended first, one row where it ended."""
     rows: list[dict[str, Any]] = []
     first_cost = None
     for size in sizes:
         end = next((m for m in marks if m[0] >= size), None)
+        note = None
         if end is None:
-            rows.append({**base, "records": size, "note": "not reached within --budget"})
-            continue
+            end, note = marks[-1], f"--budget ended before {size:,}"
+            if end[0] < window or (rows and rows[-1]["records"] >= end[0]):
+                rows.append({**base, "records": size, "note": note})
+                continue
         begin = max((m for m in marks if m[0] <= end[0] - window), key=lambda m: m[0])
         n = end[0] - begin[0]
         cost = (end[1] - begin[1]) * 1000 / n
@@ -145,7 +149,7 @@ def at_sizes(marks: list[tuple[int, float, float]], sizes: list[int], window: in
             **base, "records": end[0], "seconds": round(end[1], 1),
             "records_per_s": round(end[0] / end[1], 1), "ms_per_record": round(cost, 3),
             "cost_x": round(cost / first_cost, 2),
-            "cpu_ms_per_record": round((end[2] - begin[2]) * 1000 / n, 3),
+            "cpu_ms_per_record": round((end[2] - begin[2]) * 1000 / n, 3), "note": note,
         })  # fmt: skip
     return rows
 

@@ -13,12 +13,14 @@ readable (the commit timestamp in the table's log, so no polling error). Steps:
    counted (it ends once the job has caught up with it);
 2. higher rates, `--step-seconds` each, until one is not held: a rate is held when the client
    reached 90% of it, the p95 stayed under `--max-p95` seconds and the job caught up within 10 s
-   of the last post;
+   of the last post (the latency step stops the run too when it is not held);
 3. the job alone: the job stops, `--burst` records are written straight to Kinesis, the job
    restarts from its checkpoint: records/s from the restart until all are readable.
 
 With `--engines`, the steps run once per Kinesis engine, the stack restarted on each (see
 bench/engines.py); without it, on the running stack as it is.
+Each step also gives the medians of its micro-batches (Spark's progress): `batch_s` in all,
+`fetch_s` reading Kinesis (latestOffset), `write_s` cleaning and merging into Delta (addBatch).
 Prints a table and one JSON line per step. Needs the stack (`make up`).
 """
 
@@ -150,6 +152,25 @@ def step(poster: Poster, table: Path, name: str, rate: float, seconds: float,
     return row
 
 
+def last_batch(query: Any) -> int:
+    progress = query.lastProgress
+    return int(progress["batchId"]) if progress else -1
+
+
+def batch_times(query: Any, after: int) -> dict[str, Any]:
+    """Medians over the micro-batches with data since batch `after`: the whole batch, its Kinesis
+    fetch (latestOffset) and its write (addBatch: clean and MERGE into Delta), in seconds."""
+    done = [p for p in query.recentProgress if p["batchId"] > after and p["numInputRows"] > 0]
+    if not done:
+        return {}
+
+    def median(key: str) -> float:
+        return round(statistics.median(p["durationMs"].get(key, 0) for p in done) / 1000, 2)
+
+    return {"batch_s": median("triggerExecution"), "fetch_s": median("latestOffset"),
+            "write_s": median("addBatch")}  # fmt: skip
+
+
 def burst(kinesis: Any, stream: str, values: list[dict[str, Any]], table: Path,
           restart: Any) -> dict[str, Any]:  # fmt: skip
     """The job alone: records written straight to Kinesis while it is stopped, then drained."""
@@ -198,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nhighest rate held: {max(held, default=0):.0f} records/s; "
           f"client failures: {failed}\n")  # fmt: skip
     columns = ["engine", "step", "target_rps", "posted_rps", "records", "readable", "p50_s"]
-    emit(rows, [*columns, "p95_s", "p50_ack_s", "max_s", "catch_up_s", "held", "drain_rps"])
+    emit(rows, [*columns, "p95_s", "p50_ack_s", "max_s", "catch_up_s", "held", "batch_s",
+                "fetch_s", "write_s", "drain_rps"])  # fmt: skip
     return 0
 
 
@@ -232,10 +254,12 @@ def measure(args: argparse.Namespace, env: dict[str, str], spark: Any) -> tuple[
             print(f"warm-up: {args.warmup:.0f} s at {args.rate:.0f} records/s", file=sys.stderr)
             poster.run(args.rate, args.warmup)
             wait_readable(table, list(poster.sent_at), timeout=300)
-            rows.append(step(poster, table, "latency", args.rate, args.seconds, args.max_p95))
-            for rate in rates:
-                rows.append(step(poster, table, f"rate {rate:.0f}", rate, args.step_seconds,
-                                 args.max_p95))  # fmt: skip
+            for name, rate, seconds in [("latency", args.rate, args.seconds)] + [
+                (f"rate {r:.0f}", r, args.step_seconds) for r in rates
+            ]:
+                before = last_batch(query)
+                rows.append(step(poster, table, name, rate, seconds, args.max_p95))
+                rows[-1].update(batch_times(query, before))
                 if not rows[-1]["held"]:
                     break
             if args.burst:

@@ -89,6 +89,7 @@ class Shard:
         "keys",
         "opened_at",
         "parents",
+        "shard_id",
         "start_hash",
     )
 
@@ -96,6 +97,7 @@ class Shard:
         self, index: int, start_hash: int, end_hash: int, first_counter: int, parents: Sequence[str]
     ) -> None:
         self.index, self.start_hash, self.end_hash = index, start_hash, end_hash
+        self.shard_id = f"shardId-{index:012d}"
         self.first_counter = first_counter
         self.end_counter: int | None = None  # set when the shard is closed
         self.opened_at, self.closed_at = time.time(), float("inf")
@@ -104,10 +106,6 @@ class Shard:
         self.arrivals = array("d")  # epoch seconds, never decreasing
         self.data: list[bytes] = []
         self.keys: list[str] = []
-
-    @property
-    def shard_id(self) -> str:
-        return f"shardId-{self.index:012d}"
 
     @property
     def is_open(self) -> bool:
