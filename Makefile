@@ -88,7 +88,7 @@ SERVICE ?=
 
 .PHONY: up down status logs devstack-install
 
-devstack-install: $(STAMP) ## install LocalStack, its Kinesis engine and Kafka's jars (cached, idempotent)
+devstack-install: $(STAMP) ## install LocalStack (kinesis-local only for DEVSTACK_KINESIS_ENGINE=kinesis-mock) and Kafka's jars
 	$(PY) -m devstack install
 
 up: $(STAMP) ## start the local stack (installs what is missing; no-op when up); prints the API URL
