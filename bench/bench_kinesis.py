@@ -5,7 +5,7 @@
         [--budget 900] [--put-record-seconds 10]
 
 For each engine (the stack is restarted on it, see bench/engines.py) and each batch size, pin
-records (about 700 bytes of JSON) are posted through API Gateway's PutRecords route
+records (about 500 bytes of JSON) are posted through API Gateway's PutRecords route
 (`PUT /streams/<stream>/records`) by `--clients` concurrent clients into one fresh stream until it
 holds the largest size (or the `--budget` seconds run out). At each size it reports:
 
