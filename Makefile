@@ -90,7 +90,7 @@ SERVICE ?=
 
 .PHONY: up down down-clean status logs devstack-install
 
-devstack-install: $(STAMP) ## install LocalStack, its Kinesis engine and Kafka's jars (cached, idempotent)
+devstack-install: $(STAMP) ## install LocalStack (kinesis-local only for DEVSTACK_KINESIS_ENGINE=kinesis-mock) and Kafka's jars
 	$(PY) -m devstack install
 
 up: $(STAMP) ## start the local stack, terraform apply its AWS resources (no-op when up); prints the API URL
@@ -161,10 +161,10 @@ stream: $(STAMP) jars up ## run the streaming job on the local stack (STREAM_TRI
 
 test-stream: $(STAMP) jars devstack-install ## only the streaming tests (Kinesis source, job on the stack)
 	$(PY) -m pytest -q -p no:cacheprovider tests/unit/test_kinesis_source_*.py \
-		tests/unit/test_streaming_cli.py tests/unit/test_streaming_sink.py \
-		tests/integration/test_streaming_job.py
+		tests/unit/test_streaming_cli.py tests/unit/test_streaming_sink.py tests/unit/test_kinesis_engine.py \
+		tests/integration/test_streaming_job.py tests/integration/test_kinesis_engine_stack.py
 
-bench-stream: $(STAMP) jars up ## latency post -> Delta (p50/p95 at 100 records/s), highest rate
+bench-stream: $(STAMP) jars up ## latency post -> Delta (p50/p95 at 100 and 1,000 records/s), BENCH_STREAM_ARGS
 	@env_lines="$$($(PY) -m devstack env)" && eval "$$env_lines" && \
 	$(PY) -m bench.bench_streaming $(BENCH_STREAM_ARGS)
 
@@ -337,11 +337,18 @@ deploy-dags: $(STAMP) ## upload dags/*.py and dags/requirements.txt to the MWAA 
 KEEP_UP       ?= 0
 FUZZ_EXAMPLES ?= 100
 
-.PHONY: bench fuzz
+.PHONY: bench fuzz bench-kinesis bench-run
 
 bench: $(STAMP) ## ingest and sink benchmarks against the running stack (table + JSON lines)
 	$(PY) -m bench.bench_ingest
 	$(PY) -m bench.bench_sink
+
+# Both Kinesis engines side by side (DEVSTACK_KINESIS_ENGINE): these restart the stack on each.
+bench-kinesis: $(STAMP) devstack-install ## gateway -> Kinesis records/s and cost per record, both Kinesis engines
+	$(PY) -m bench.bench_kinesis $(BENCH_KINESIS_ARGS)
+
+bench-run: $(STAMP) jars devstack-install ## make run stage times (ROWS 11153 and 100000), both Kinesis engines
+	$(PY) -m bench.bench_run $(BENCH_RUN_ARGS)
 
 fuzz: $(STAMP) devstack-install ## schemathesis over the API (contracts/openapi.yaml): gateway + REST proxy
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/integration/test_fuzz_api.py -q -s \

@@ -1,7 +1,7 @@
 """Streaming latency, post -> row readable in Delta, and the highest rate the local stack holds.
 
     .venv/bin/python -m bench.bench_streaming [--rate 100] [--seconds 60] [--trigger 1]
-        [--rates 125,150,200] [--step-seconds 60] [--burst 5000]
+        [--rates 1000] [--step-seconds 60] [--burst 5000] [--engines kinesis-mock,inprocess]
 
 Pin records (the largest) go through API Gateway's PutRecords route to a two-shard stream of a
 throwaway pipeline id, from a client that sends `rate / 10` records ten times a second. The
@@ -13,10 +13,14 @@ readable (the commit timestamp in the table's log, so no polling error). Steps:
    counted (it ends once the job has caught up with it);
 2. higher rates, `--step-seconds` each, until one is not held: a rate is held when the client
    reached 90% of it, the p95 stayed under `--max-p95` seconds and the job caught up within 10 s
-   of the last post;
+   of the last post (the latency step stops the run too when it is not held);
 3. the job alone: the job stops, `--burst` records are written straight to Kinesis, the job
    restarts from its checkpoint: records/s from the restart until all are readable.
 
+With `--engines`, the steps run once per Kinesis engine, the stack restarted on each (see
+bench/engines.py); without it, on the running stack as it is.
+Each step also gives the medians of its micro-batches (Spark's progress): `batch_s` in all,
+`fetch_s` reading Kinesis (latestOffset), `write_s` cleaning and merging into Delta (addBatch).
 Prints a table and one JSON line per step. Needs the stack (`make up`).
 """
 
@@ -30,6 +34,7 @@ import statistics
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -39,8 +44,10 @@ import pyarrow.parquet as pq
 import requests
 
 from bench.common import emit, pin_values, stack_env
+from bench.engines import VARIABLE, engines_arg, on_engine
 from contracts.names import Names
 from contracts.records import dumps
+from devstack.config import Settings
 from emulator.wire import build_request
 from jobs.common.spark import get_spark
 from jobs.streaming.job import StreamConfig, register_source, start, stop_between_batches
@@ -145,6 +152,25 @@ def step(poster: Poster, table: Path, name: str, rate: float, seconds: float,
     return row
 
 
+def last_batch(query: Any) -> int:
+    progress = query.lastProgress
+    return int(progress["batchId"]) if progress else -1
+
+
+def batch_times(query: Any, after: int) -> dict[str, Any]:
+    """Medians over the micro-batches with data since batch `after`: the whole batch, its Kinesis
+    fetch (latestOffset) and its write (addBatch: clean and MERGE into Delta), in seconds."""
+    done = [p for p in query.recentProgress if p["batchId"] > after and p["numInputRows"] > 0]
+    if not done:
+        return {}
+
+    def median(key: str) -> float:
+        return round(statistics.median(p["durationMs"].get(key, 0) for p in done) / 1000, 2)
+
+    return {"batch_s": median("triggerExecution"), "fetch_s": median("latestOffset"),
+            "write_s": median("addBatch")}  # fmt: skip
+
+
 def burst(kinesis: Any, stream: str, values: list[dict[str, Any]], table: Path,
           restart: Any) -> dict[str, Any]:  # fmt: skip
     """The job alone: records written straight to Kinesis while it is stopped, then drained."""
@@ -170,13 +196,36 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=60, help="length of the latency step")
     p.add_argument("--warmup", type=float, default=20, help="seconds posted before measuring")
     p.add_argument("--trigger", default="1", help="seconds between micro-batches")
-    p.add_argument("--rates", default="125,150,200", help="higher rates to try, in order")
+    p.add_argument("--rates", default="1000", help="higher rates to try, in order")
     p.add_argument("--step-seconds", type=float, default=60)
     p.add_argument("--max-p95", type=float, default=10.0, help="p95 (s) a held rate must keep")
     p.add_argument("--burst", type=int, default=5000, help="records for the job-alone step")
+    p.add_argument("--engines", type=engines_arg, default=None,
+                   help="restart the stack on each Kinesis engine (kinesis-mock,inprocess) and "
+                        "measure both; default: the running stack as it is")  # fmt: skip
     args = p.parse_args(argv)
-    env = stack_env()
-    os.environ.update(env)  # the job's Python workers read Kinesis with these credentials
+    # Spark's Python workers read Kinesis with the credentials Spark starts with.
+    os.environ.update(Settings.from_env().aws_env())
+    spark = get_spark("bench-streaming")
+    register_source(spark, on_databricks=False)
+    rows: list[dict[str, Any]] = []
+    failed = 0
+    for engine in args.engines or [None]:
+        with on_engine(engine) if engine else nullcontext(stack_env()) as env:
+            got, lost = measure(args, env, spark)
+        rows += [{"engine": engine or os.environ.get(VARIABLE, "running"), **r} for r in got]
+        failed += lost
+    held = [r["posted_rps"] for r in rows if r.get("held")]
+    print(f"\nhighest rate held: {max(held, default=0):.0f} records/s; "
+          f"client failures: {failed}\n")  # fmt: skip
+    columns = ["engine", "step", "target_rps", "posted_rps", "records", "readable", "p50_s"]
+    emit(rows, [*columns, "p95_s", "p50_ack_s", "max_s", "catch_up_s", "held", "batch_s",
+                "fetch_s", "write_s", "drain_rps"])  # fmt: skip
+    return 0
+
+
+def measure(args: argparse.Namespace, env: dict[str, str], spark: Any) -> tuple[list[dict], int]:
+    """The steps on the running stack: (one row per step, records the client failed to post)."""
     rates = [float(r) for r in args.rates.split(",") if r]
     names = Names(f"bench-{secrets.token_hex(4)}")
     kinesis = boto3.client("kinesis", endpoint_url=env["AWS_ENDPOINT_URL"],
@@ -194,8 +243,6 @@ def main(argv: list[str] | None = None) -> int:
             region=env["AWS_REGION"], endpoint=env["AWS_ENDPOINT_URL"],
         )  # fmt: skip
         table = Path(cfg.target("pin").location)
-        spark = get_spark("bench-streaming")
-        register_source(spark, on_databricks=False)
         cfg.target("pin").ensure(spark)
         trigger = {"processingTime": f"{float(args.trigger)} seconds"}
 
@@ -207,10 +254,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"warm-up: {args.warmup:.0f} s at {args.rate:.0f} records/s", file=sys.stderr)
             poster.run(args.rate, args.warmup)
             wait_readable(table, list(poster.sent_at), timeout=300)
-            rows.append(step(poster, table, "latency", args.rate, args.seconds, args.max_p95))
-            for rate in rates:
-                rows.append(step(poster, table, f"rate {rate:.0f}", rate, args.step_seconds,
-                                 args.max_p95))  # fmt: skip
+            for name, rate, seconds in [("latency", args.rate, args.seconds)] + [
+                (f"rate {r:.0f}", r, args.step_seconds) for r in rates
+            ]:
+                before = last_batch(query)
+                rows.append(step(poster, table, name, rate, seconds, args.max_p95))
+                rows[-1].update(batch_times(query, before))
                 if not rows[-1]["held"]:
                     break
             if args.burst:
@@ -221,12 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             stop_between_batches([query])
             kinesis.delete_stream(StreamName=stream, EnforceConsumerDeletion=True)
-    held = [r["posted_rps"] for r in rows if r.get("held")]
-    print(f"\nhighest rate held: {max(held, default=0):.0f} records/s; "
-          f"client failures: {poster.failed}\n")  # fmt: skip
-    columns = ["step", "target_rps", "posted_rps", "records", "readable", "p50_s", "p95_s"]
-    emit(rows, [*columns, "p50_ack_s", "max_s", "catch_up_s", "held", "drain_rps"])
-    return 0
+    return rows, poster.failed
 
 
 if __name__ == "__main__":

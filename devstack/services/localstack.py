@@ -22,9 +22,22 @@ REQUIREMENTS = (
     "localstack-twisted==25.5.0",
 )
 SERVICES = "s3,kinesis,apigateway,iam,sts,kms,logs"
+# Kinesis engines: the project's in-process one (devstack_kinesis in SITE_DIR), or LocalStack's
+# default, npm kinesis-local (kinesis-mock), whose cost per record grows with the stream.
+KINESIS_ENGINES = ("inprocess", "kinesis-mock")
 KINESIS_ENGINE_VERSION = "0.5.2"  # npm kinesis-local, LocalStack 2026.3.0's default
 LOOPBACK_JS = Path(__file__).with_name("loopback.js")
 SITE_DIR = Path(__file__).with_name("localstack_site")  # its sitecustomize.py
+
+
+def kinesis_engine() -> str:
+    """DEVSTACK_KINESIS_ENGINE: which Kinesis engine LocalStack runs (default inprocess)."""
+    engine = os.environ.get("DEVSTACK_KINESIS_ENGINE", "").strip() or KINESIS_ENGINES[0]
+    if engine not in KINESIS_ENGINES:
+        raise StackError(
+            f"DEVSTACK_KINESIS_ENGINE must be one of {', '.join(KINESIS_ENGINES)}, got {engine!r}"
+        )
+    return engine
 
 
 def find_python313() -> str:
@@ -53,7 +66,7 @@ class LocalStack(Service):
         return VENV / "bin" / "python"
 
     @property
-    def kinesis_engine(self) -> Path:
+    def kinesis_local(self) -> Path:
         # Where LocalStack's NodePackageInstaller puts kinesis-local under FILESYSTEM_ROOT.
         lib = self.root / "var" / "lib" / "localstack" / "lib"
         return lib / "kinesis-local" / KINESIS_ENGINE_VERSION / "node_modules" / "kinesis-local"
@@ -68,7 +81,7 @@ class LocalStack(Service):
             pip = [str(self.python), "-m", "pip", "install", "--quiet"]
             _run([*pip, *REQUIREMENTS], "pip install LocalStack")
             stamp.write_text(wanted)
-        if not (self.kinesis_engine / "main.js").exists():
+        if kinesis_engine() == "kinesis-mock" and not (self.kinesis_local / "main.js").exists():
             progress(f"installing the Kinesis engine (npm kinesis-local {KINESIS_ENGINE_VERSION})")
             code = (
                 "from localstack.services.kinesis.packages import kinesismock_package as p; "
@@ -95,6 +108,15 @@ class LocalStack(Service):
             "EAGER_SERVICE_LOADING": "1",
             "SKIP_SSL_CERT_DOWNLOAD": "1",
             "DISABLE_EVENTS": "1",
+            **self.kinesis_env(),
+        }
+
+    @staticmethod
+    def kinesis_env() -> dict[str, str]:
+        if kinesis_engine() == "inprocess":
+            # The provider plugin in SITE_DIR (devstack_kinesis-1.0.dist-info/entry_points.txt).
+            return {"PROVIDER_OVERRIDE_KINESIS": "inprocess"}
+        return {
             # kinesis-local listens on all interfaces with no setting for it: bind it to loopback.
             "NODE_OPTIONS": f"--require {LOOPBACK_JS}",
             "KINESIS_MOCK_VERSION": KINESIS_ENGINE_VERSION,

@@ -126,11 +126,34 @@ def test_localstack_env_binds_loopback_and_keeps_state_in_the_home(
     assert env["OVERRIDE_IN_DOCKER"] == "0"
     assert env["FILESYSTEM_ROOT"] == str(settings.home / "localstack")
     assert set(env["SERVICES"].split(",")) >= {"s3", "kinesis", "apigateway", "iam"}
-    assert env["NODE_OPTIONS"] == f"--require {LOOPBACK_JS}" and LOOPBACK_JS.exists()
     assert env["PYTHONPATH"].split(":")[0] == str(SITE_DIR)
     assert (SITE_DIR / "sitecustomize.py").exists()
     assert "AWS_ENDPOINT_URL" not in env
-    assert LocalStack(settings).kinesis_engine.is_relative_to(settings.home / "localstack")
+    assert LocalStack(settings).kinesis_local.is_relative_to(settings.home / "localstack")
+
+
+def test_kinesis_engine_is_the_in_process_provider_unless_kinesis_mock_is_asked_for(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DEVSTACK_KINESIS_ENGINE", raising=False)
+    env = LocalStack(settings).env()
+    assert env["PROVIDER_OVERRIDE_KINESIS"] == "inprocess"
+    assert "NODE_OPTIONS" not in env and "KINESIS_MOCK_VERSION" not in env
+    # LocalStack finds the provider through an entry point on its PYTHONPATH (SITE_DIR).
+    entry_points = (SITE_DIR / "devstack_kinesis-1.0.dist-info" / "entry_points.txt").read_text()
+    group = entry_points.split("[localstack.aws.provider]", 1)[1]
+    assert "kinesis:inprocess = devstack_kinesis.plugin:kinesis_inprocess" in group
+    assert (SITE_DIR / "devstack_kinesis" / "plugin.py").exists()
+
+    monkeypatch.setenv("DEVSTACK_KINESIS_ENGINE", "kinesis-mock")
+    env = LocalStack(settings).env()
+    assert "PROVIDER_OVERRIDE_KINESIS" not in env
+    assert env["NODE_OPTIONS"] == f"--require {LOOPBACK_JS}" and LOOPBACK_JS.exists()
+    assert env["KINESIS_MOCK_VERSION"] == ls_module.KINESIS_ENGINE_VERSION
+
+    monkeypatch.setenv("DEVSTACK_KINESIS_ENGINE", "kinesalite")
+    with pytest.raises(StackError, match="DEVSTACK_KINESIS_ENGINE must be one of"):
+        LocalStack(settings).env()
 
 
 def test_python313_is_found_or_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
