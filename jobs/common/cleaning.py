@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from contracts.records import SPECS
@@ -194,13 +194,11 @@ def dedupe(df: DataFrame, key: str) -> DataFrame:
     Duplicate deliveries are identical, so which copy survives only matters if two rows share a
     key and differ; then the choice is still deterministic. Rows with a null key would count as
     one event (like dropDuplicates): the jobs drop them before, as malformed.
+    (A window, not `min(struct(...))` per key: a struct of strings cannot be a hash aggregate's
+    buffer, so Spark sorts the rows on both sides of the shuffle; the window sorts once.)
     """
-    columns = df.columns
-    return (
-        df.groupBy(key)
-        .agg(F.min(F.struct(*[F.col(c) for c in columns])).alias("_row"))
-        .select(*[F.col(f"_row.{c}").alias(c) for c in columns])
-    )
+    order = Window.partitionBy(key).orderBy(*[F.col(c).asc_nulls_first() for c in df.columns])
+    return df.withColumn("_n", F.row_number().over(order)).where(F.col("_n") == 1).drop("_n")
 
 
 def _clean(df: DataFrame, table: str) -> DataFrame:

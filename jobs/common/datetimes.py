@@ -4,10 +4,10 @@ Clients serialize a datetime with `str()` (`2020-08-28 03:52:47`) or `isoformat(
 (`2020-08-28T03:52:47`), sometimes with fractional seconds (`.5`, `.123456`) or an offset (`Z`,
 `+01:00`, `-05:30`). All of them parse; a value without an offset is UTC. Anything else is null.
 
-Spark built-ins only (no Python UDF), ANSI-safe (`try_to_timestamp`): the text is checked with a
-regular expression, brought to one form (space separator, explicit offset), then parsed with one
-pattern. Because every parsed text carries its offset, the instant does not depend on the
-session's time zone.
+Spark built-ins only (no Python UDF), ANSI-safe: the text is checked with one regular expression,
+given an explicit offset (`Z`) when it has none, then cast (`try_cast`, Spark's own parser of these
+forms: several times faster than a pattern). Because every parsed text carries its offset, the
+instant does not depend on the session's time zone.
 """
 
 from __future__ import annotations
@@ -21,17 +21,14 @@ DATETIME_TEXT = (
 )
 """The accepted forms: date, space or T, time, optional fraction, optional Z or +hh:mm/-hh:mm."""
 
-_OFFSET = r"(Z|[+-][0-9]{2}:[0-9]{2})$"
-# Up to nine fraction digits are read (nanoseconds from other languages); Spark keeps microseconds.
-_PATTERN = "yyyy-MM-dd HH:mm:ss[.SSSSSSSSS]XXX"
-
 
 def parse_datetime(c: Column) -> Column:
     """`c` (text) as a timestamp in UTC; null when it is not one of the accepted forms.
 
-    Impossible dates (2019-02-30) are null too: the pattern parses strictly.
+    Impossible dates and times (2019-02-30, 24:00:00) are null too: the cast checks them.
     """
     text = c.cast("string")
-    spaced = F.regexp_replace(text, "T", " ")  # the guard below allows one T: the separator
-    zoned = F.when(spaced.rlike(_OFFSET), spaced).otherwise(F.concat(spaced, F.lit("Z")))
-    return F.when(text.rlike(DATETIME_TEXT), F.try_to_timestamp(zoned, F.lit(_PATTERN)))
+    # Once the form is checked, an offset is there iff the text ends with Z or with [+-]hh:mm.
+    has_offset = text.endswith("Z") | F.substring(text, -6, 1).isin("+", "-")
+    zoned = F.when(has_offset, text).otherwise(F.concat(text, F.lit("Z")))
+    return F.when(text.rlike(DATETIME_TEXT), zoned.try_cast("timestamp"))

@@ -29,6 +29,7 @@ LINE = "_line"
 WHERE = "_where"
 """Input column: where the line was found (batch: object key; streaming: shard and sequence)."""
 MALFORMED = "_malformed"
+OBJECT = "_object"
 MAX_EXAMPLES = 3
 EXAMPLE_CHARS = 300
 _JSON_OPTIONS = {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": CORRUPT_RECORD}
@@ -44,21 +45,29 @@ def checked_columns(table: str) -> list[str]:
     return list(RULES[table]().checks)
 
 
-def check(lines: DataFrame, table: str) -> DataFrame:
-    """(LINE, WHERE) rows -> cleaned columns, MALFORMED, `bad(column)` per check, LINE, WHERE."""
-    rules = RULES[table]()
+def parse(lines: DataFrame, table: str) -> DataFrame:
+    """(LINE, WHERE) rows -> the record's fields (as text), OBJECT, LINE, WHERE.
+
+    OBJECT says the line is one JSON object. Parsed once, in a projection of its own: what
+    follows reads the struct's fields and never parses the line again.
+    """
     parsed = F.from_json(F.col(LINE), READ_SCHEMAS[table], _JSON_OPTIONS)
     text = F.trim(F.col(LINE))
     # from_json reads `{"a": 1} junk` as an object; arrays and scalars it flags as corrupt.
-    is_object = text.startswith("{") & text.endswith("}") & parsed[CORRUPT_RECORD].isNull()
-    rows = lines.select(
-        parsed.alias("_r"), F.coalesce(is_object, F.lit(False)).alias("_object"), LINE, WHERE
-    ).select("_r.*", "_object", LINE, WHERE)
-    malformed = ~F.col("_object") | rules.key.isNull()
+    is_object = text.startswith("{") & text.endswith("}") & F.col(CORRUPT_RECORD).isNull()
+    rows = lines.select(parsed.alias("_r"), LINE, WHERE).select("_r.*", LINE, WHERE)
+    return rows.withColumn(OBJECT, F.coalesce(is_object, F.lit(False)))
+
+
+def check(lines: DataFrame, table: str) -> DataFrame:
+    """(LINE, WHERE) rows -> cleaned columns, MALFORMED, `bad(column)` per check, LINE, WHERE."""
+    rules = RULES[table]()
+    malformed = ~F.col(OBJECT) | rules.key.isNull()
     flags = [
         F.when(~malformed & given.isNotNull() & value.isNull(), given.cast("string")).alias(bad(c))
         for c, (given, value) in rules.checks.items()
     ]
+    rows = parse(lines, table)
     return rows.select(*rules.columns, malformed.alias(MALFORMED), *flags, LINE, WHERE)
 
 

@@ -13,8 +13,14 @@ from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 
 from contracts.names import Names
+from jobs.common.cleaning import EVENT_KEYS
 from jobs.common.locations import join
 from jobs.common.schemas import CLEAN_SCHEMAS
+
+STATS_COLUMNS: dict[str, list[str]] = {
+    t: list(dict.fromkeys(["ind", k])) for t, k in EVENT_KEYS.items()
+}
+"""Columns a batch table keeps Delta statistics on: the joins' key and the event key."""
 
 
 @dataclass(frozen=True)
@@ -60,8 +66,18 @@ class TableTarget:
         spark.sql(f"CREATE SCHEMA IF NOT EXISTS {catalog}.{schema}")
 
     def replace(self, df: DataFrame) -> None:
-        """Replace the table's contents and schema with df (the batch job rebuilds each run)."""
-        writer = df.write.format("delta").mode("overwrite").option("overwriteSchema", "true")
+        """Replace the table's contents and schema with df (the batch job rebuilds each run).
+
+        Delta keeps per-file statistics (min, max, nulls) for data skipping, by default of the
+        first 32 columns: for pin's long texts that cost as much as writing the files. Only the
+        keys are worth skipping on, so only they get statistics (row counts are always kept).
+        """
+        writer = (
+            df.write.format("delta")
+            .mode("overwrite")
+            .option("overwriteSchema", "true")
+            .option("delta.dataSkippingStatsColumns", ",".join(STATS_COLUMNS[self.table]))
+        )
         if self.is_catalog:  # a managed table: Unity Catalog needs no external location
             self._create_schema(df.sparkSession)
             writer.saveAsTable(self.sql_name)

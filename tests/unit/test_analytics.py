@@ -44,7 +44,7 @@ def tables(
 
 
 def answer(name: str, t: Tables) -> list[tuple[Any, ...]]:
-    df = analytics.QUESTIONS[name](t)
+    df = analytics.QUESTIONS[name](analytics.facts(t))
     assert df.columns == analytics.COLUMNS[name]
     return [tuple(r) for r in df.collect()]
 

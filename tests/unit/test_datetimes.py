@@ -29,7 +29,14 @@ CASES: list[tuple[str | None, dt.datetime | None]] = [
     ("2019-05-14T09:31:02.25+02:00", dt.datetime(2019, 5, 14, 7, 31, 2, 250000, tzinfo=UTC)),
     # an offset can move the instant into another year (q5 and q9-q11 group by UTC year)
     ("2015-01-01T00:30:00+01:00", dt.datetime(2014, 12, 31, 23, 30, 0, tzinfo=UTC)),
+    ("2020-02-29 12:00:00", dt.datetime(2020, 2, 29, 12, 0, 0, tzinfo=UTC)),  # a leap day
+    ("2019-05-14 09:31:02+18:00", dt.datetime(2019, 5, 13, 15, 31, 2, tzinfo=UTC)),  # widest offset
     # junk and near misses: null, never an error (ANSI mode)
+    ("2019-04-31 00:00:00", None),
+    ("2019-05-14 09:31:60", None),
+    ("2019-05-14 09:31:02+18:01", None),
+    ("2019-05-14 09:31:02+01:60", None),
+    ("2019-05-14T09:31:02.1234567890", None),
     ("junk", None),
     ("", None),
     (None, None),
