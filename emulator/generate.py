@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from itertools import accumulate, combinations
 from typing import Any
 
+from contracts import sentinels
 from contracts.records import SPECS
 from emulator import vocab
 
@@ -105,7 +106,7 @@ class Generator:
             self._tags(category),
             _MEDIA.pick(rnd),  # is_image_or_video
             image_src,
-            int(image_src != vocab.IMAGE_SRC_ERROR and rnd() < 0.97),  # downloaded
+            int(image_src != sentinels.IMAGE_SRC_ERROR and rnd() < 0.97),  # downloaded
             f"Local save in /data/{category}",  # save_location
             category,
         )
@@ -135,7 +136,7 @@ class Generator:
         rnd = self.rnd
         r = rnd()
         if r < P_NO_TITLE:
-            return vocab.NO_TITLE
+            return sentinels.NO_TITLE
         if r < P_NO_TITLE + P_EMPTY:
             return ""
         template = _pick(rnd, vocab.TITLE_TEMPLATES)
@@ -146,9 +147,9 @@ class Generator:
         rnd = self.rnd
         r = rnd()
         slot = int(r / P_NO_DESCRIPTION)
-        if slot < len(vocab.NO_DESCRIPTION):
-            return vocab.NO_DESCRIPTION[slot]
-        if r < P_NO_DESCRIPTION * len(vocab.NO_DESCRIPTION) + P_EMPTY:
+        if slot < len(sentinels.NO_DESCRIPTION):
+            return sentinels.NO_DESCRIPTION[slot]
+        if r < P_NO_DESCRIPTION * len(sentinels.NO_DESCRIPTION) + P_EMPTY:
             return ""
         template = _pick(rnd, vocab.DESCRIPTION_TEMPLATES)
         n, tag = 5 + int(rnd() * 46), _pick(rnd, tags)
@@ -162,7 +163,7 @@ class Generator:
         rnd = self.rnd
         r = rnd()
         if r < P_USER_INFO_ERROR:
-            return vocab.USER_INFO_ERROR, vocab.USER_INFO_ERROR
+            return sentinels.USER_INFO_ERROR, sentinels.USER_INFO_ERROR
         if r < P_USER_INFO_ERROR + P_EMPTY:
             return "", follower_count(rnd)
         if len(self.posters) >= MIN_POOL and rnd() < P_SAME_POSTER:
@@ -174,7 +175,7 @@ class Generator:
     def _tags(self, category: str) -> str:
         r = self.rnd()
         if r < P_NO_TAGS:
-            return vocab.NO_TAGS
+            return sentinels.NO_TAGS
         if r < P_NO_TAGS + P_EMPTY:
             return ""
         return str(_pick(self.rnd, _TAG_LISTS[category]))
@@ -182,7 +183,7 @@ class Generator:
     def _image_src(self) -> str:
         rnd = self.rnd
         if rnd() < P_IMAGE_SRC_ERROR:
-            return vocab.IMAGE_SRC_ERROR
+            return sentinels.IMAGE_SRC_ERROR
         h = f"{self.rng.getrandbits(128):032x}"
         ext = "png" if rnd() < 0.15 else "jpg"
         return f"https://i.pinimg.com/originals/{h[:2]}/{h[2:4]}/{h[4:6]}/{h}.{ext}"

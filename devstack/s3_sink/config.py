@@ -6,6 +6,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from contracts.names import SINK_TOPICS_DIR
+
 # Accepted because the connector configuration carries them; checked where a value matters.
 _EXPECTED = {
     "connector.class": "io.confluent.connect.s3.S3SinkConnector",
@@ -40,7 +42,7 @@ class SinkConfig:
     bucket: str
     flush_size: int
     rotate_interval_ms: int = -1  # <= 0: no time-based rotation (the connector's default)
-    topics_dir: str = "topics"
+    topics_dir: str = SINK_TOPICS_DIR
     region: str = "us-east-1"
     name: str = "devstack-s3-sink"
     errors_tolerance: str = "none"  # "all": skip records that are not JSON instead of stopping
@@ -102,7 +104,7 @@ def build(props: dict[str, str]) -> SinkConfig:
         bucket=_required(props, "s3.bucket.name"),
         flush_size=_int(props, "flush.size", None, minimum=1),
         rotate_interval_ms=_int(props, "rotate.interval.ms", -1, minimum=-1),
-        topics_dir=props.get("topics.dir", "topics").strip("/") or "topics",
+        topics_dir=props.get("topics.dir", SINK_TOPICS_DIR).strip("/") or SINK_TOPICS_DIR,
         region=props.get("s3.region")
         or os.environ.get("AWS_REGION")
         or os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),

@@ -16,8 +16,9 @@ import time
 from rich.console import Console
 from rich.table import Table
 
+from contracts.answers import ANSWERS
 from contracts.names import TABLES, Names, pipeline_id_from_env
-from jobs.batch import analytics, storage
+from jobs.batch import storage
 from jobs.batch.job import DEFAULT_MAX_BAD_FRACTION, JobConfig, QualityError, Summary, run
 from jobs.common.errors import one_line
 from jobs.common.locations import LocationError, to_uri
@@ -117,7 +118,7 @@ def print_summary(summary: Summary) -> None:
     print_problems(summary)
     for name, rows in summary.answers.items():
         answer = Table(title=name)
-        for column in analytics.COLUMNS[name]:
+        for column in ANSWERS[name].columns:
             answer.add_column(column)
         for row in rows:
             answer.add_row(*("" if v is None else str(v) for v in row))

@@ -15,14 +15,14 @@ from typing import Any
 from pyspark.sql import Observation, SparkSession
 from pyspark.sql import functions as F
 
-from contracts.names import TABLES, Names
+from contracts.answers import ANSWERS
+from contracts.names import BATCH_SUMMARY_FILE, TABLES, Names
 from jobs.batch import analytics, storage
 from jobs.common import quality
 from jobs.common.locations import write_text
 from jobs.common.quality import Quality
 from jobs.common.tables import Tables
 
-SUMMARY_FILE = "batch-summary.json"
 DEFAULT_MAX_BAD_FRACTION = 0.01
 
 
@@ -128,7 +128,7 @@ def answer_all(t: analytics.Tables, summary: Summary, progress: Progress) -> Non
         for name, question in analytics.QUESTIONS.items():
             with _stage(summary, name, progress):
                 df = question(facts)
-                columns = analytics.COLUMNS[name]
+                columns = list(ANSWERS[name].columns)
                 if df.columns != columns:  # a guard for future edits, cheap and explicit
                     raise RuntimeError(f"{name} returned columns {df.columns}, expected {columns}")
                 summary.answers[name] = [tuple(row) for row in df.collect()]
@@ -139,8 +139,8 @@ def answer_all(t: analytics.Tables, summary: Summary, progress: Progress) -> Non
 def write_answers(config: JobConfig, summary: Summary, progress: Progress) -> None:
     with _stage(summary, "write answers", progress):
         for name, rows in summary.answers.items():
-            text = storage.csv_text(analytics.COLUMNS[name], rows)
-            write_text(config.results, f"{name}.csv", text)
+            answer = ANSWERS[name]
+            write_text(config.results, answer.file_name, storage.csv_text(answer.columns, rows))
 
 
 def run(spark: SparkSession, config: JobConfig, progress: Progress = print) -> Summary:
@@ -157,8 +157,8 @@ def run(spark: SparkSession, config: JobConfig, progress: Progress = print) -> S
         answer_all(tables, summary, progress)
         write_answers(config, summary, progress)
     except QualityError:
-        write_text(config.results, SUMMARY_FILE, summary.to_json())
+        write_text(config.results, BATCH_SUMMARY_FILE, summary.to_json())
         raise
     summary.seconds["total"] = time.perf_counter() - start
-    write_text(config.results, SUMMARY_FILE, summary.to_json())
+    write_text(config.results, BATCH_SUMMARY_FILE, summary.to_json())
     return summary

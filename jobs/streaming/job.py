@@ -57,7 +57,7 @@ class StreamConfig:
 
     def metrics(self, table: str) -> Metrics:
         """The file beside the table's checkpoint: `<checkpoints>/<id>_<t>_table.metrics.json`."""
-        return Metrics(self.checkpoints, f"{self.names.table(table)}.metrics.json")
+        return Metrics(self.checkpoints, self.names.stream_metrics_file(table))
 
     def source_options(self, table: str, on_databricks: bool) -> dict[str, str]:
         opts = {

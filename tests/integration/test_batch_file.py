@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
+from contracts.answers import ANSWERS
 from contracts.names import TABLES, Names
 from emulator.generate import Generator, as_dicts
-from jobs.batch import analytics
 from jobs.batch.__main__ import main
 from jobs.common.cleaning import EVENT_KEYS
 from jobs.common.schemas import CLEAN_SCHEMAS
@@ -75,9 +75,9 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
 
 
 def test_every_answer_file_has_the_design_header(run: dict[str, Any]) -> None:
-    for name, columns in analytics.COLUMNS.items():
-        header, rows = read_csv(run["root"] / "results" / f"{name}.csv")
-        assert header == columns
+    for name, answer in ANSWERS.items():
+        header, rows = read_csv(run["root"] / "results" / answer.file_name)
+        assert header == list(answer.columns)
         assert rows, name
         keys = [row[: 2 if name == "q11" else 1] for row in rows]
         assert keys == sorted(keys, key=lambda k: [int(v) if v.isdigit() else v for v in k])
@@ -141,7 +141,7 @@ def test_q4_matches_plain_python(run: dict[str, Any]) -> None:
 def test_all_nine_answers_match_plain_python(run: dict[str, Any]) -> None:
     rows = oracle()
     expected = answers(rows["pin"], rows["geo"], rows["user"])
-    for name in analytics.COLUMNS:
+    for name in ANSWERS:
         assert read_csv(run["root"] / "results" / f"{name}.csv")[1] == expected[name], name
 
 

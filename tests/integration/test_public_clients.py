@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
+from contracts.answers import ANSWERS
 from contracts.names import TABLES
 from devstack.run.sink import SinkReader, end_offsets, wait_landed
 from emulator.post import post_events
 from emulator.source import engine_for, read_rows
-from jobs.batch import analytics
 from jobs.batch.job import JobConfig
 from jobs.batch.job import run as run_batch
 from jobs.common.locations import to_uri
@@ -116,6 +116,6 @@ def test_public_shapes_reach_both_jobs_with_the_source_values(
         for q in (batch.quality[table], stream.quality[table]):
             assert (q.malformed, q.unparseable_total) == (0, 0), q
     oracle = answers(source["pin"], source["geo"], source["user"])
-    for name in analytics.COLUMNS:
+    for name in ANSWERS:
         with (tmp_path / "results" / f"{name}.csv").open(newline="") as f:
             assert list(csv.reader(f))[1:] == oracle[name], name

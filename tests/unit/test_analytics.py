@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from contracts.answers import ANSWERS
 from jobs.batch import analytics
 from jobs.batch.analytics import Tables
 from jobs.common.schemas import CLEAN_SCHEMAS
@@ -45,7 +46,7 @@ def tables(
 
 def answer(name: str, t: Tables) -> list[tuple[Any, ...]]:
     df = analytics.QUESTIONS[name](analytics.facts(t))
-    assert df.columns == analytics.COLUMNS[name]
+    assert df.columns == list(ANSWERS[name].columns)
     return [tuple(r) for r in df.collect()]
 
 
@@ -251,3 +252,7 @@ def test_q11_median_followers_by_age_group_and_join_year(spark: Any) -> None:
         users=[user(i, f"U {i}", a, j) for i, ((a, j), _) in enumerate(events)],
     )
     assert answer("q11", t) == [("18-24", 2015, 15.0), ("18-24", 2016, 7.0), ("50+", 2015, 2.0)]
+
+
+def test_every_answer_of_the_contract_has_one_question() -> None:
+    assert list(analytics.QUESTIONS) == list(ANSWERS)
