@@ -31,12 +31,11 @@ from pyspark.sql import SparkSession
 from bench import duckdb_baseline
 from bench.batch_profile import CpuClock, profile_load
 from contracts.names import TABLES, Names
-from emulator.source import seed
+from emulator.api import seed, write_landed
 from jobs.batch.job import JobConfig, Summary, run
 from jobs.common.locations import to_uri
 from jobs.common.spark import devstack_home, get_spark
 from jobs.common.tables import Tables
-from tests.batch_landing import write_landed
 
 NAMES = Names("0a1b2c3d4e5f")
 SEED = 7

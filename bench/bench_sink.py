@@ -18,11 +18,11 @@ import boto3
 import requests
 from confluent_kafka import Producer
 
-from bench.common import emit, names, stack_env, wire_row
+from bench.common import emit, names, stack_env
 from contracts.names import TABLES
 from contracts.records import dumps
 from devstack.run.sink import SinkReader, end_offsets
-from emulator.generate import Generator
+from emulator.api import wire_events
 
 CONTENT_TYPE = "application/vnd.kafka.json.v2+json"
 
@@ -43,11 +43,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def rows_by_table(events: int) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
-    gen = Generator(1234)
-    while len(out["pin"]) < events:
-        chunk = gen.batch(min(5000, events - len(out["pin"])))
-        for t, rows in zip(TABLES, chunk, strict=True):
-            out[t] += [wire_row(t, r) for r in rows]
+    for chunk in wire_events(events, 1234):
+        for t in TABLES:
+            out[t] += chunk[t]
     return out
 
 

@@ -48,7 +48,7 @@ from bench.engines import VARIABLE, engines_arg, on_engine
 from contracts.names import Names
 from contracts.records import dumps
 from devstack.config import Settings
-from emulator.wire import build_request
+from emulator.api import build_request
 from jobs.common.spark import get_spark
 from jobs.streaming.job import StreamConfig, register_source, start, stop_between_batches
 from jobs.streaming.sink import Counts

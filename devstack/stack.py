@@ -35,6 +35,11 @@ def locked(settings: Settings) -> Iterator[None]:
         yield
 
 
+def running(settings: Settings) -> list[str]:
+    """The services of ours that run now (by their pidfiles)."""
+    return [s.name for s in services(settings) if proc.alive(s.pidfile)]
+
+
 def install(settings: Settings, progress: Progress) -> None:
     for service in services(settings):
         service.install(progress)

@@ -24,6 +24,7 @@ from rich.progress import (
 from contracts.names import TABLES, pipeline_id_from_env
 from contracts.records import DATETIME_STYLES
 from emulator import config, post, source
+from emulator.arg_types import non_negative_float, non_negative_int, positive_float, positive_int
 from emulator.summary import Summary, render
 from emulator.wire import SHAPES
 
@@ -265,40 +266,6 @@ def _progress(console: Console, quiet: bool) -> Progress:
         disable=quiet,
         transient=False,
     )
-
-
-def positive_int(text: str) -> int:
-    value = non_negative_int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
-
-
-def non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
-    return value
-
-
-def non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a non-negative number, got {text!r}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    value = non_negative_float(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
 
 
 def _tables(text: str) -> tuple[str, ...]:

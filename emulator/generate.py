@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 from bisect import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import accumulate, combinations
 from typing import Any
 
 from contracts import sentinels
-from contracts.records import SPECS
+from contracts.names import TABLES
+from contracts.records import SPECS, DatetimeStyle, to_wire
 from emulator import vocab
 
 Row = tuple[Any, ...]
@@ -246,3 +247,23 @@ def as_dicts(table: str, rows: Sequence[Row]) -> list[dict[str, Any]]:
     """Rows of one event table (pin, geo, user) as dicts keyed by the spec's field names."""
     names = SPECS[table].field_names
     return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+WireRows = dict[str, list[dict[str, Any]]]
+"""Per table (pin, geo, user), rows as clients send them (contracts.records.to_wire)."""
+
+
+def wire_events(
+    events: int, seed: int, datetimes: DatetimeStyle = "str", chunk: int = 20_000
+) -> Iterator[WireRows]:
+    """The first `events` events of the seed in wire form, at most `chunk` events at a time."""
+    generator = Generator(seed)
+    done = 0
+    while done < events:
+        n = min(chunk, events - done)
+        batch = generator.batch(n)
+        yield {
+            table: [to_wire(SPECS[table], row, datetimes) for row in as_dicts(table, rows)]
+            for table, rows in zip(TABLES, batch, strict=True)
+        }
+        done += n

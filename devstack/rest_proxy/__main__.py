@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 
-from devstack.rest_proxy import jsonlog
+from devstack import jsonlog
 from devstack.rest_proxy.app import DEFAULT_MAX_BODY_BYTES, Settings, create_app
 
 log = logging.getLogger("devstack.rest_proxy")

@@ -10,7 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
-from devstack.rest_proxy import jsonlog
+from devstack import jsonlog
 from devstack.s3_sink.config import ConfigError, SinkConfig, build, parse_properties
 
 log = logging.getLogger("devstack.s3_sink")

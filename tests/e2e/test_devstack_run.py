@@ -24,7 +24,7 @@ import pytest
 from contracts.answers import ANSWERS
 from contracts.names import TABLES
 from devstack.config import REPO_ROOT
-from devstack.reconcile import verify
+from devstack.run.reconcile import verify
 from emulator.source import engine_for, read_rows
 from tests.oracle import answers
 

@@ -21,8 +21,8 @@ from contracts.names import TABLES
 from contracts.records import SPECS
 from devstack import proc
 from devstack.config import REPO_ROOT, Settings
-from devstack.reconcile import Row, SourceFacts, TableCounts, reconcile_table
 from devstack.run.cleaned import cleaned_counts
+from devstack.run.reconcile import Row, SourceFacts, TableCounts, reconcile_table
 from devstack.run.sink import key_counts
 from devstack.run.source import source_facts
 from devstack.stack import services

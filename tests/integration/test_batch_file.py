@@ -22,12 +22,12 @@ import pytest
 
 from contracts.answers import ANSWERS
 from contracts.names import TABLES, Names
+from emulator.api import write_landed
 from emulator.generate import Generator, as_dicts
 from jobs.batch.__main__ import main
 from jobs.common.cleaning import EVENT_KEYS
 from jobs.common.schemas import CLEAN_SCHEMAS
 from jobs.common.tables import Tables
-from tests.batch_landing import write_landed
 from tests.oracle import answers
 
 EVENTS = 3000

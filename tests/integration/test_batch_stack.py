@@ -13,9 +13,9 @@ import pytest
 
 from contracts.answers import ANSWERS
 from contracts.names import BATCH_SUMMARY_FILE, TABLES
+from emulator.api import write_landed
 from jobs.batch.__main__ import main
 from jobs.common.spark import apply_s3a
-from tests.batch_landing import write_landed
 
 pytestmark = pytest.mark.integration
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from contracts.answers import ANSWERS
-from devstack.report import write_report
+from devstack.run.report import write_report
 
 CSV = {
     "q4": "country,category,category_count\nAlbania,art,3\nChile,travel,2\n",

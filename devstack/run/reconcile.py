@@ -1,7 +1,7 @@
 """Reconciliation per table and path: posted = acknowledged, landed - duplicates = cleaned = posted,
 and no malformed line nor unparseable value (the jobs' own counts).
 
-Pure arithmetic over counts the run collected; the collecting lives in devstack.run. Every equation
+Pure arithmetic over counts the run collected; the collecting lives beside it. Every equation
 is a named check, so a run can say exactly which number does not add up.
 """
 
