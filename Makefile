@@ -144,10 +144,10 @@ test-batch: $(STAMP) jars ## only the batch job's tests (cleaning, analytics, th
 
 # ---- jobs: streaming -------------------------------------------------------
 # `make stream` runs the streaming job on the local stack (started if needed): Kinesis -> Delta
-# tables under $(STREAM_OUTPUT)/stream/, one checkpoint per stream under $(STREAM_CHECKPOINTS).
+# tables in $(STREAM_OUTPUT), one checkpoint per stream under $(STREAM_CHECKPOINTS).
 # STREAM_TRIGGER=1 runs a micro-batch every second until Ctrl-C; the default, available-now,
 # processes what the streams hold, then stops. More flags: python -m jobs.streaming --help.
-STREAM_OUTPUT      ?= $(STATE)/tables
+STREAM_OUTPUT      ?= $(STATE)/tables/stream
 STREAM_CHECKPOINTS ?= $(STATE)/checkpoints/stream
 STREAM_TRIGGER     ?= available-now
 STREAM_ARGS        ?=

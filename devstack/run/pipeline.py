@@ -174,7 +174,7 @@ def _stream_path(r: Run) -> None:
         cmd = [
             sys.executable, "-m", "jobs.streaming",
             "--streams", ",".join(TABLES),
-            "--output", r.uri("tables"),  # the job adds stream/<id>_<table>_table
+            "--output", r.uri("tables", "stream"),
             "--checkpoints", r.uri("checkpoints"),
             "--trigger", "available-now",
             "--initial-position", "at_timestamp",

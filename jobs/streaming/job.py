@@ -18,23 +18,26 @@ from pyspark.sql import SparkSession
 from pyspark.sql.streaming import StreamingQuery
 
 from contracts.names import Names
+from jobs.common.locations import join
 from jobs.common.tables import Tables, TableTarget
 from jobs.streaming.kinesis_options import parse_timestamp_ms
 from jobs.streaming.sink import Counts, Metrics, batch_writer
 
 AVAILABLE_NOW = "available-now"
+DEFAULT_SCHEMA = "stream"
+"""The schema of the tables with --catalog when --schema is not given."""
 Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
 class StreamConfig:
     names: Names
-    tables: tuple[str, ...]
+    streams: tuple[str, ...]
+    """The tables to stream: pin, geo and/or user."""
     checkpoints: str
-    """A location as jobs.common.locations.to_uri returns it, like output_uri."""
-    output_uri: str | None = None
-    catalog: str | None = None
-    schema: str = "stream"
+    """A location as jobs.common.locations.to_uri returns it."""
+    tables: Tables
+    """Where the Delta tables go (as in the batch job)."""
     trigger: str = AVAILABLE_NOW
     """`available-now`, or seconds between micro-batches."""
     initial_position: str = "earliest"
@@ -48,12 +51,10 @@ class StreamConfig:
     """awsAccessKey/awsSecretKey or roleArn(+roleExternalId) source options, if any."""
 
     def target(self, table: str) -> TableTarget:
-        """`<output>/<schema>/<id>_<t>_table` (schema default `stream`), or the catalog table."""
-        tables = Tables(self.output_uri, self.catalog, self.schema, folder=self.schema)
-        return tables.target(self.names, table)
+        return self.tables.target(self.names, table)
 
     def checkpoint(self, table: str) -> str:
-        return f"{self.checkpoints.rstrip('/')}/{self.names.table(table)}"
+        return join(self.checkpoints, self.names.table(table))
 
     def metrics(self, table: str) -> Metrics:
         """The file beside the table's checkpoint: `<checkpoints>/<id>_<t>_table.metrics.json`."""
@@ -137,7 +138,7 @@ def run_available_now(
         {"availableNow": True} if on_databricks else {"processingTime": "1 second"}
     )
     queries = [
-        start(spark, config, t, on_databricks, progress, stats, trigger) for t in config.tables
+        start(spark, config, t, on_databricks, progress, stats, trigger) for t in config.streams
     ]
     try:
         for query in queries:
@@ -160,7 +161,7 @@ def run_continuous(
     """Micro-batches every `config.trigger` seconds until stopped (or `duration_s` elapsed)."""
     trigger = {"processingTime": f"{float(config.trigger)} seconds"}
     queries = [
-        start(spark, config, t, on_databricks, progress, stats, trigger) for t in config.tables
+        start(spark, config, t, on_databricks, progress, stats, trigger) for t in config.streams
     ]
     deadline = time.monotonic() + duration_s if duration_s else None
     try:
@@ -200,7 +201,7 @@ def run(
     inserted and found malformed or unparseable."""
     register_source(spark, on_databricks)
     stats = Counts()
-    for table in config.tables:
+    for table in config.streams:
         config.target(table).ensure(spark)
         stats.start(table)
         problem = config.metrics(table).write(stats, table)  # this run's file, from the start

@@ -64,7 +64,7 @@ def test_streaming_job_survives_kill9(stack: Any, tmp_path: Path) -> None:
     client = stack.aws("kinesis")
     streams = stack.names.streams
     start = kinesis.start_instant()
-    tables = {t: tmp_path / "tables" / "stream" / stack.names.table(t) for t in TABLES}
+    tables = {t: tmp_path / "tables" / stack.names.table(t) for t in TABLES}
 
     job = start_job(stack, tmp_path, start, "1")
     try:

@@ -89,9 +89,9 @@ def test_public_shapes_reach_both_jobs_with_the_source_values(
     )
     stream_config = StreamConfig(
         names=names,
-        tables=TABLES,
+        streams=TABLES,
         checkpoints=to_uri(str(tmp_path / "checkpoints")),
-        output_uri=to_uri(str(tmp_path / "tables")),
+        tables=Tables(output=to_uri(str(tmp_path / "tables"))),
         initial_position="earliest",
         region=stack.env["AWS_REGION"],
         endpoint=stack.aws_endpoint,

@@ -29,7 +29,7 @@ def geo(ind: int, timestamp: str) -> str:
 
 
 def test_a_micro_batch_is_checked_counted_and_merged_once(spark: Any, tmp_path: Path) -> None:
-    target = Tables(output=to_uri(str(tmp_path / "tables")), folder="stream").target(NAMES, "geo")
+    target = Tables(output=to_uri(str(tmp_path / "tables"))).target(NAMES, "geo")
     target.ensure(spark)
     counts, lines = Counts(), []
     metrics = Metrics(to_uri(str(tmp_path / "ck")), "geo.metrics.json")
