@@ -82,7 +82,7 @@ def _reconciliation_tables(rec: dict[str, Any]) -> str:
                     "table": table,
                     "posted": r["posted"],
                     "acknowledged": r["acknowledged"],
-                    f"landed ({r['landed_unit']})": r["landed"],
+                    "landed": f"{r['landed']} {r['landed_unit']}",
                     "duplicates dropped": r["duplicates"],
                     "cleaned rows": r["cleaned"],
                     "sentinel rows kept with nulls": r["rows_with_nulls"],
@@ -92,8 +92,7 @@ def _reconciliation_tables(rec: dict[str, Any]) -> str:
             )
     if not rows:
         return "<p>No reconciliation.</p>"
-    frame = pd.DataFrame(rows).fillna("")
-    return frame.to_html(index=False, border=0) + _explanation()
+    return pd.DataFrame(rows).to_html(index=False, border=0) + _explanation()
 
 
 def _explanation() -> str:

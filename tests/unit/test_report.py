@@ -60,3 +60,35 @@ def test_missing_answer_is_flagged(tmp_path: Path) -> None:
     (tmp_path / "results").mkdir()
     html = write_report(tmp_path, {"ok": False, "checks": [], "paths": {}}).read_text()
     assert "missing: q4.csv" in html and "NOT exact" in html
+
+
+def test_reconciliation_counts_are_integers_with_one_landed_column(tmp_path: Path) -> None:
+    (tmp_path / "results").mkdir()
+
+    def row(landed: int, unit: str) -> dict[str, object]:
+        return {
+            "posted": 11153,
+            "acknowledged": 11153,
+            "landed": landed,
+            "landed_unit": unit,
+            "duplicates": landed - 11153,
+            "cleaned": 11153,
+            "rows_with_nulls": 1200,
+            "malformed": 0,
+            "unparseable": 0,
+        }
+
+    rec = {
+        "ok": True,
+        "checks": [],
+        "paths": {
+            "batch": {"pin": row(11155, "S3 records")},
+            "stream": {"pin": row(11153, "Kinesis records")},
+        },
+    }
+    html = write_report(tmp_path, rec).read_text()
+    table = html[html.index("<h2>Reconciliation</h2>") : html.index("<h2>Answers</h2>")]
+    assert not re.search(r"\d\.0\b", table), "a count printed as a float"
+    assert table.count("<th>landed") == 1
+    assert ">11155 S3 records<" in table and ">11153 Kinesis records<" in table
+    assert ">11153<" in table and ">1200<" in table
