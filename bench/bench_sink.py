@@ -21,7 +21,7 @@ from confluent_kafka import Producer
 from bench.common import emit, names, stack_env
 from contracts.names import TABLES
 from contracts.records import dumps
-from devstack.run.sink import SinkReader, end_offsets
+from devstack.run.s3_landed import SinkReader, end_offsets
 from emulator.api import wire_events
 
 CONTENT_TYPE = "application/vnd.kafka.json.v2+json"
@@ -86,9 +86,10 @@ def post_all(
     return first, last[0]
 
 
-def wait_landed(
+def landed_at(
     reader: SinkReader, topics: list[str], base: Any, target: Any, timeout: float
 ) -> float:
+    """When the sink had landed every offset in [base, target) (polled every 0.1 s)."""
     deadline = time.monotonic() + timeout
     while reader.missing(topics, base, target) > 0:
         if time.monotonic() > deadline:
@@ -135,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         env["API_URL"], env.get("API_KEY"), topics, rows, args.batch, args.threads
     )
     target = end_offsets(bootstrap, n.topics)
-    landed = wait_landed(reader, n.topics, base, target, args.timeout)
+    landed = landed_at(reader, n.topics, base, target, args.timeout)
     posted = sum(target[k] - base[k] for k in target)
     results = [
         {
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.monotonic()
     produce_s = produce_direct(bootstrap, topics, rows, args.records)
     target = end_offsets(bootstrap, n.topics)
-    landed = wait_landed(reader, n.topics, base, target, args.timeout)
+    landed = landed_at(reader, n.topics, base, target, args.timeout)
     results += [
         {
             "bench": "sink",

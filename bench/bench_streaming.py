@@ -51,8 +51,8 @@ from devstack.config import Settings
 from emulator.api import build_request
 from jobs.common.spark import get_spark
 from jobs.common.tables import Tables
+from jobs.streaming.delta_merge import Counts
 from jobs.streaming.job import StreamConfig, register_source, start, stop_between_batches
-from jobs.streaming.sink import Counts
 
 SHARDS = 2
 TICKS_PER_S = 10

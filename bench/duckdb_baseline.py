@@ -10,7 +10,7 @@ Two ways, both from the data the Spark job is measured on:
 
 Both clean with the same SQL (the source holds the same dirt as the wire), then answer with the
 same nine queries, written from the design, not from the Spark code. Each returns the answers as
-rows comparable with the job's (`jobs.batch.job.Summary.answers`) and seconds per stage.
+rows comparable with the job's (`jobs.batch.job.BatchSummary.answers`) and seconds per stage.
 """
 
 from __future__ import annotations

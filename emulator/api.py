@@ -12,8 +12,8 @@ from emulator.config import DEFAULT_ROWS, DEFAULT_SEED
 from emulator.generate import WireRows, wire_events
 from emulator.landed_files import write_landed
 from emulator.post import PostError, post_events
+from emulator.post_summary import PostSummary
 from emulator.source import SeedResult, SourceError, seed
-from emulator.summary import Summary
 from emulator.wire import MAX_STREAM_BATCH, Mode, build_request
 
 __all__ = [
@@ -22,9 +22,9 @@ __all__ = [
     "MAX_STREAM_BATCH",
     "Mode",
     "PostError",
+    "PostSummary",
     "SeedResult",
     "SourceError",
-    "Summary",
     "WireRows",
     "build_request",
     "non_negative_float",

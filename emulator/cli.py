@@ -25,7 +25,7 @@ from contracts.names import TABLES, pipeline_id_from_env
 from contracts.records import DATETIME_STYLES
 from emulator import config, post, source
 from emulator.arg_types import non_negative_float, non_negative_int, positive_float, positive_int
-from emulator.summary import Summary, render
+from emulator.post_summary import PostSummary, render
 from emulator.wire import SHAPES
 
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
@@ -217,7 +217,7 @@ def _post(args: argparse.Namespace, err: Console) -> int:
     bar = _progress(err, args.quiet)
     tasks: dict[str, TaskID] = {}
 
-    def on_start(summaries: dict[str, Summary]) -> None:
+    def on_start(summaries: dict[str, PostSummary]) -> None:
         # Started only once the run begins, so a setup error prints nothing but its line.
         for name, s in summaries.items():
             tasks[name] = bar.add_task(f"{args.mode} {name}", total=s.total)
@@ -238,7 +238,7 @@ def _post(args: argparse.Namespace, err: Console) -> int:
     return _finish(summaries)
 
 
-def _finish(summaries: dict[str, Summary]) -> int:
+def _finish(summaries: dict[str, PostSummary]) -> int:
     render(summaries, Console(), title=f"posted to the API ({', '.join(summaries)})")
     aborted = next((s.aborted for s in summaries.values() if s.aborted), None)
     if aborted:

@@ -7,7 +7,7 @@ import sys
 from rich.console import Console
 
 from devstack.config import StackError
-from devstack.run.jobs import JobError
+from devstack.run.job_process import JobError
 from devstack.run.options import parse
 
 EXIT_MISMATCH = 1

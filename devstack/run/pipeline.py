@@ -21,19 +21,19 @@ from contracts.names import TABLES, Names
 from contracts.records import SPECS
 from devstack import envvars, stack
 from devstack.config import Settings, StackError
-from devstack.run import kinesis, reconcile, report
-from devstack.run.answers import print_answers
+from devstack.run import kinesis_landed, reconcile, report
 from devstack.run.cleaned import cleaned_counts
-from devstack.run.jobs import run_job
+from devstack.run.console_answers import print_answers
+from devstack.run.job_counts import job_quality
+from devstack.run.job_process import run_job
 from devstack.run.options import RunOptions
-from devstack.run.quality import job_quality
 from devstack.run.rundir import new_run_dir
-from devstack.run.sink import Offsets, SinkReader, end_offsets, key_counts, wait_landed
-from devstack.run.source import source_facts
+from devstack.run.s3_landed import Offsets, SinkReader, end_offsets, key_counts, wait_landed
+from devstack.run.source_facts import source_facts
 from devstack.run.stages import Stages
 from devstack.say import to_stderr
 from devstack.services.s3_sink import S3Sink
-from emulator.api import Mode, Summary, post_events, seed
+from emulator.api import Mode, PostSummary, post_events, seed
 
 
 class RunError(RuntimeError):
@@ -48,7 +48,7 @@ class Run:
     names: Names
     env: dict[str, str] = field(default_factory=dict)
     stages: Stages = field(init=False)
-    posted: dict[str, dict[str, Summary]] = field(default_factory=dict)
+    posted: dict[str, dict[str, PostSummary]] = field(default_factory=dict)
     landed: dict[str, dict[str, list[bytes]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -168,7 +168,7 @@ def _stream_path(r: Run) -> None:
     streams = r.names.streams
     with r.stages.stage("post stream", "every event through API Gateway -> Kinesis"):
         # The job reads from this instant on: earlier runs' records stay out of this run's tables.
-        start = kinesis.start_instant()
+        start = kinesis_landed.start_instant()
         r.posted["stream"] = _post(r, "stream")
     with r.stages.stage("stream job", "Spark Structured Streaming, availableNow: Kinesis -> Delta"):
         cmd = [
@@ -187,11 +187,11 @@ def _stream_path(r: Run) -> None:
             r.console,
             "streaming job",
         )
-    records = kinesis.records_since(client, streams, start)
+    records = kinesis_landed.records_since(client, streams, start)
     r.landed["stream"] = {r.names.table_of_stream(s): v for s, v in records.items()}
 
 
-def _post(r: Run, mode: Mode) -> dict[str, Summary]:
+def _post(r: Run, mode: Mode) -> dict[str, PostSummary]:
     with Progress(console=r.console, transient=True) as bar:
         tasks = {t: bar.add_task(f"{mode} {t}", total=r.opts.rows) for t in TABLES}
 
@@ -223,7 +223,7 @@ def _post(r: Run, mode: Mode) -> dict[str, Summary]:
 
 def _reconcile(r: Run) -> dict[str, Any]:
     facts = {t: source_facts(r.db_url, t, r.opts.rows) for t in TABLES}
-    rows: dict[str, dict[str, reconcile.Row]] = {}
+    rows: dict[str, dict[str, reconcile.TableReconciliation]] = {}
     for path in ("batch", "stream"):
         rows[path] = {}
         for t in TABLES:

@@ -6,7 +6,8 @@ import sys
 from typing import Any
 
 from devstack.kafka_admin import admin as kafka_admin
-from devstack.services.base import Progress, Service
+from devstack.say import Say
+from devstack.services.base import Service
 
 CONNECTOR_NAME = "devstack-s3-sink"
 GROUP_ID = f"connect-{CONNECTOR_NAME}"  # Kafka Connect's consumer group for a sink
@@ -49,7 +50,7 @@ class S3Sink(Service):
     def extra_env(self) -> dict[str, str]:
         return self.settings.aws_env()
 
-    def prepare(self, progress: Progress) -> None:
+    def prepare(self, say: Say) -> None:
         try:
             self.stale_members = frozenset(m.member_id for m in self._group().members)
         except Exception:  # no such group yet

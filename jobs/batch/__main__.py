@@ -19,7 +19,7 @@ from rich.table import Table
 from contracts.answers import ANSWERS
 from contracts.names import TABLES, Names, pipeline_id_from_env
 from jobs.batch import storage
-from jobs.batch.job import DEFAULT_MAX_BAD_FRACTION, JobConfig, QualityError, Summary, run
+from jobs.batch.job import DEFAULT_MAX_BAD_FRACTION, BatchSummary, JobConfig, QualityError, run
 from jobs.common.errors import one_line
 from jobs.common.locations import LocationError, to_uri
 from jobs.common.tables import TableArgs
@@ -88,7 +88,7 @@ def config_from(args: argparse.Namespace) -> JobConfig:
     )
 
 
-def print_summary(summary: Summary) -> None:
+def print_summary(summary: BatchSummary) -> None:
     counts = Table(title="rows per table")
     for column in ("table", "landed", "malformed", "unparseable", "cleaned", "location"):
         counts.add_column(column)
@@ -121,7 +121,7 @@ def print_summary(summary: Summary) -> None:
     console.print(timing)
 
 
-def print_problems(summary: Summary) -> None:
+def print_problems(summary: BatchSummary) -> None:
     """Malformed lines and unparseable values, with their examples (nothing when clean)."""
     problems = Table(title="malformed lines and unparseable values (examples)")
     for column in ("table", "column", "count", "examples"):

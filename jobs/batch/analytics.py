@@ -22,7 +22,7 @@ from contracts.answers import JOIN_YEARS, POST_YEARS
 
 
 @dataclass(frozen=True)
-class Tables:
+class CleanTables:
     """The three cleaned tables."""
 
     pin: DataFrame
@@ -74,7 +74,7 @@ PLACED = "_placed"
 POSTER = "_poster"
 
 
-def facts(t: Tables) -> Facts:
+def facts(t: CleanTables) -> Facts:
     """The pins joined once to geo and to user (left joins: a pin without a place still has its
     poster, and the other way round). geo and user hold one row per ind (the cleaning's event
     key), so each pin stays one row."""

@@ -206,7 +206,7 @@ def _run(config: StreamConfig, on_databricks: bool, duration: float | None) -> i
     spark = get_spark("pinterest-stream")
     print(f"streaming {', '.join(config.streams)} (trigger {config.trigger})", flush=True)
     try:
-        totals = run(spark, config, on_databricks, _progress, duration)
+        totals = run(spark, config, on_databricks, _say, duration)
     except KeyboardInterrupt:
         print("stopped", flush=True)
         return 130
@@ -229,7 +229,7 @@ def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def _progress(line: str) -> None:
+def _say(line: str) -> None:
     print(line, flush=True)
 
 

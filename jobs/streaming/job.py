@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,14 +18,14 @@ from pyspark.sql.streaming import StreamingQuery
 
 from contracts.names import Names
 from jobs.common.locations import join
+from jobs.common.say import Say
 from jobs.common.tables import Tables, TableTarget
+from jobs.streaming.delta_merge import Counts, Metrics, batch_writer
 from jobs.streaming.kinesis_options import parse_timestamp_ms
-from jobs.streaming.sink import Counts, Metrics, batch_writer
 
 AVAILABLE_NOW = "available-now"
 DEFAULT_SCHEMA = "stream"
 """The schema of the tables with --catalog when --schema is not given."""
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ def start(
     config: StreamConfig,
     table: str,
     on_databricks: bool,
-    progress: Progress,
+    say: Say,
     stats: Counts,
     trigger: dict[str, Any],
 ) -> StreamingQuery:
@@ -114,7 +113,7 @@ def start(
     )
     return (
         records.writeStream.queryName(f"stream-{table}")
-        .foreachBatch(batch_writer(spark, target, progress, stats, config.metrics(table)))
+        .foreachBatch(batch_writer(spark, target, say, stats, config.metrics(table)))
         .option("checkpointLocation", config.checkpoint(table))
         .trigger(**trigger)
         .start()
@@ -125,7 +124,7 @@ def run_available_now(
     spark: SparkSession,
     config: StreamConfig,
     on_databricks: bool,
-    progress: Progress,
+    say: Say,
     stats: Counts,
 ) -> None:
     """Process what the streams hold, then stop.
@@ -137,9 +136,7 @@ def run_available_now(
     trigger: dict[str, Any] = (
         {"availableNow": True} if on_databricks else {"processingTime": "1 second"}
     )
-    queries = [
-        start(spark, config, t, on_databricks, progress, stats, trigger) for t in config.streams
-    ]
+    queries = [start(spark, config, t, on_databricks, say, stats, trigger) for t in config.streams]
     try:
         for query in queries:
             if on_databricks:
@@ -154,15 +151,13 @@ def run_continuous(
     spark: SparkSession,
     config: StreamConfig,
     on_databricks: bool,
-    progress: Progress,
+    say: Say,
     stats: Counts,
     duration_s: float | None = None,
 ) -> None:
     """Micro-batches every `config.trigger` seconds until stopped (or `duration_s` elapsed)."""
     trigger = {"processingTime": f"{float(config.trigger)} seconds"}
-    queries = [
-        start(spark, config, t, on_databricks, progress, stats, trigger) for t in config.streams
-    ]
+    queries = [start(spark, config, t, on_databricks, say, stats, trigger) for t in config.streams]
     deadline = time.monotonic() + duration_s if duration_s else None
     try:
         while all(q.isActive for q in queries):
@@ -194,7 +189,7 @@ def run(
     spark: SparkSession,
     config: StreamConfig,
     on_databricks: bool,
-    progress: Progress = print,
+    say: Say = print,
     duration_s: float | None = None,
 ) -> Counts:
     """Run the job; returns what each table's micro-batches received (replays included),
@@ -206,9 +201,9 @@ def run(
         stats.start(table)
         problem = config.metrics(table).write(stats, table)  # this run's file, from the start
         if problem:
-            progress(problem)
+            say(problem)
     if config.trigger == AVAILABLE_NOW:
-        run_available_now(spark, config, on_databricks, progress, stats)
+        run_available_now(spark, config, on_databricks, say, stats)
     else:
-        run_continuous(spark, config, on_databricks, progress, stats, duration_s)
+        run_continuous(spark, config, on_databricks, say, stats, duration_s)
     return stats

@@ -16,7 +16,7 @@ from jobs.common.schemas import CLEAN_SCHEMAS
 from jobs.common.spark import apply_s3a
 from jobs.streaming.__main__ import config_from as stream_config
 from jobs.streaming.__main__ import parse_args as stream_args
-from jobs.streaming.sink import Counts, batch_writer
+from jobs.streaming.delta_merge import Counts, batch_writer
 from tests.stream_records import kinesis_records
 
 pytestmark = pytest.mark.integration

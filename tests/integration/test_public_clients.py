@@ -15,7 +15,7 @@ import pytest
 
 from contracts.answers import ANSWERS
 from contracts.names import TABLES
-from devstack.run.sink import SinkReader, end_offsets, wait_landed
+from devstack.run.s3_landed import SinkReader, end_offsets, wait_landed
 from emulator.post import post_events
 from emulator.source import engine_for, read_rows
 from jobs.batch.job import JobConfig
@@ -85,7 +85,7 @@ def test_public_shapes_reach_both_jobs_with_the_source_values(
             tables=Tables(output=to_uri(str(tmp_path / "batch"))),
             names=names,
         ),
-        progress=lambda line: None,
+        say=lambda line: None,
     )
     stream_config = StreamConfig(
         names=names,
@@ -101,7 +101,7 @@ def test_public_shapes_reach_both_jobs_with_the_source_values(
             "awsSecretKey": stack.env["AWS_SECRET_ACCESS_KEY"],
         },
     )
-    stream = run_stream(spark, stream_config, on_databricks=False, progress=lambda line: None)
+    stream = run_stream(spark, stream_config, on_databricks=False, say=lambda line: None)
 
     source = source_rows(db_url)
     for table in TABLES:

@@ -11,7 +11,7 @@ from typing import Any
 
 from contracts.answers import ANSWERS
 from jobs.batch import analytics
-from jobs.batch.analytics import Tables
+from jobs.batch.analytics import CleanTables
 from jobs.common.schemas import CLEAN_SCHEMAS
 
 T = dt.datetime
@@ -37,14 +37,14 @@ def user(
 
 def tables(
     spark: Any, pins: Sequence[Any], geos: Sequence[Any] = (), users: Sequence[Any] = ()
-) -> Tables:
+) -> CleanTables:
     def df(table: str, rows: Sequence[Any]) -> Any:
         return spark.createDataFrame(list(rows), CLEAN_SCHEMAS[table])
 
-    return Tables(df("pin", pins), df("geo", geos), df("user", users))
+    return CleanTables(df("pin", pins), df("geo", geos), df("user", users))
 
 
-def answer(name: str, t: Tables) -> list[tuple[Any, ...]]:
+def answer(name: str, t: CleanTables) -> list[tuple[Any, ...]]:
     df = analytics.QUESTIONS[name](analytics.facts(t))
     assert df.columns == list(ANSWERS[name].columns)
     return [tuple(r) for r in df.collect()]
@@ -109,7 +109,7 @@ def test_q5_most_popular_category_by_year(spark: Any) -> None:
     assert answer("q5", t) == [(2018, "art", 1), (2022, "travel", 2)]
 
 
-def q6_tables(spark: Any) -> Tables:
+def q6_tables(spark: Any) -> CleanTables:
     return tables(
         spark,
         pins=[

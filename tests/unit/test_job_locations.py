@@ -21,7 +21,7 @@ from jobs.batch.__main__ import parse_args as batch_args
 from jobs.common.schemas import CLEAN_SCHEMAS
 from jobs.streaming.__main__ import config_from as stream_config
 from jobs.streaming.__main__ import parse_args as stream_args
-from jobs.streaming.sink import Counts, batch_writer
+from jobs.streaming.delta_merge import Counts, batch_writer
 from tests.stream_records import kinesis_records
 
 NAMES = Names("0a1b2c3d4e5f")

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from contracts.names import BATCH_SUMMARY_FILE, Names
-from devstack.run.jobs import JobError
+from devstack.run.job_process import JobError
 
 
 def job_quality(run_dir: Path, names: Names, path: str, table: str) -> tuple[int, dict[str, int]]:
