@@ -30,6 +30,8 @@ _KNOWN = {
     "behavior.on.null.values",
 }
 CONSUMER_PREFIX = "consumer.override."
+DEFAULT_NAME = "devstack-s3-sink"
+"""The connector name when none is given: its consumer group is connect-<name>."""
 
 
 class ConfigError(ValueError):
@@ -44,7 +46,7 @@ class SinkConfig:
     rotate_interval_ms: int = -1  # <= 0: no time-based rotation (the connector's default)
     topics_dir: str = SINK_TOPICS_DIR
     region: str = "us-east-1"
-    name: str = "devstack-s3-sink"
+    name: str = DEFAULT_NAME
     errors_tolerance: str = "none"  # "all": skip records that are not JSON instead of stopping
     null_values: str = "fail"  # behavior.on.null.values: fail or ignore
     consumer_overrides: dict[str, str] = field(default_factory=dict)
@@ -52,7 +54,11 @@ class SinkConfig:
 
     @property
     def group_id(self) -> str:
-        return f"connect-{self.name}"  # what Kafka Connect names a sink connector's group
+        return self.group_id_of(self.name)
+
+    @staticmethod
+    def group_id_of(name: str) -> str:
+        return f"connect-{name}"  # what Kafka Connect names a sink connector's group
 
 
 def parse_properties(text: str) -> dict[str, str]:
@@ -108,7 +114,7 @@ def build(props: dict[str, str]) -> SinkConfig:
         region=props.get("s3.region")
         or os.environ.get("AWS_REGION")
         or os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
-        name=props.get("name", "devstack-s3-sink"),
+        name=props.get("name", DEFAULT_NAME),
         errors_tolerance=_choice(props, "errors.tolerance", "none", ("none", "all")),
         null_values=_choice(props, "behavior.on.null.values", "fail", ("fail", "ignore")),
         consumer_overrides={
