@@ -144,10 +144,10 @@ test-batch: $(STAMP) jars ## only the batch job's tests (cleaning, analytics, th
 
 # ---- jobs: streaming -------------------------------------------------------
 # `make stream` runs the streaming job on the local stack (started if needed): Kinesis -> Delta
-# tables under $(STREAM_OUTPUT)/stream/, one checkpoint per stream under $(STREAM_CHECKPOINTS).
+# tables in $(STREAM_OUTPUT), one checkpoint per stream under $(STREAM_CHECKPOINTS).
 # STREAM_TRIGGER=1 runs a micro-batch every second until Ctrl-C; the default, available-now,
 # processes what the streams hold, then stops. More flags: python -m jobs.streaming --help.
-STREAM_OUTPUT      ?= $(STATE)/tables
+STREAM_OUTPUT      ?= $(STATE)/tables/stream
 STREAM_CHECKPOINTS ?= $(STATE)/checkpoints/stream
 STREAM_TRIGGER     ?= available-now
 STREAM_ARGS        ?=
@@ -161,7 +161,7 @@ stream: $(STAMP) jars up ## run the streaming job on the local stack (STREAM_TRI
 
 test-stream: $(STAMP) jars devstack-install ## only the streaming tests (Kinesis source, job on the stack)
 	$(PY) -m pytest -q -p no:cacheprovider tests/unit/test_kinesis_source_*.py \
-		tests/unit/test_streaming_cli.py tests/unit/test_streaming_sink.py tests/unit/test_kinesis_engine.py \
+		tests/unit/test_streaming_cli.py tests/unit/test_streaming_delta_merge.py tests/unit/test_kinesis_engine.py \
 		tests/integration/test_streaming_job.py tests/integration/test_kinesis_engine_stack.py
 
 bench-stream: $(STAMP) jars up ## latency post -> Delta (p50/p95 at 100 and 1,000 records/s), BENCH_STREAM_ARGS

@@ -31,12 +31,11 @@ from pyspark.sql import SparkSession
 from bench import duckdb_baseline
 from bench.batch_profile import CpuClock, profile_load
 from contracts.names import TABLES, Names
-from emulator.source import seed
-from jobs.batch.job import JobConfig, Summary, run
+from emulator.api import seed, write_landed
+from jobs.batch.job import BatchSummary, JobConfig, run
 from jobs.common.locations import to_uri
 from jobs.common.spark import devstack_home, get_spark
 from jobs.common.tables import Tables
-from tests.batch_landing import write_landed
 
 NAMES = Names("0a1b2c3d4e5f")
 SEED = 7
@@ -83,7 +82,7 @@ class Figures:
     """One size: the job's warm run, DuckDB's two ways, and the load average around each."""
 
     events: int
-    job: Summary | None = None
+    job: BatchSummary | None = None
     job_cpu: dict[str, float] = field(default_factory=dict)
     duckdb: dict[str, duckdb_baseline.Baseline] = field(default_factory=dict)
     load: dict[str, tuple[float, float]] = field(default_factory=dict)
@@ -96,7 +95,9 @@ def _load() -> float:
     return os.getloadavg()[0]
 
 
-def run_job(spark: SparkSession, clock: CpuClock, folder: Path, work: Path) -> tuple[Summary, dict]:
+def run_job(
+    spark: SparkSession, clock: CpuClock, folder: Path, work: Path
+) -> tuple[BatchSummary, dict]:
     """One run of the job; the JVM's CPU seconds per stage (sampled as each stage reports)."""
     shutil.rmtree(work, ignore_errors=True)
     config = JobConfig(
@@ -107,11 +108,11 @@ def run_job(spark: SparkSession, clock: CpuClock, folder: Path, work: Path) -> t
     )
     samples = [clock.cpu()]
 
-    def progress(line: str) -> None:
+    def sample_and_say(line: str) -> None:
         samples.append(clock.cpu())
         say(line)
 
-    summary = run(spark, config, progress=progress)
+    summary = run(spark, config, say=sample_and_say)
     stages = [s for s in summary.seconds if s != "total"]
     cpu = {s: samples[i + 1] - samples[i] for i, s in enumerate(stages)}
     cpu["total"] = samples[-1] - samples[0]

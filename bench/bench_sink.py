@@ -18,11 +18,11 @@ import boto3
 import requests
 from confluent_kafka import Producer
 
-from bench.common import emit, names, stack_env, wire_row
+from bench.common import emit, names, stack_env
 from contracts.names import TABLES
 from contracts.records import dumps
-from devstack.run.sink import SinkReader, end_offsets
-from emulator.generate import Generator
+from devstack.run.s3_landed import SinkReader, end_offsets
+from emulator.api import wire_events
 
 CONTENT_TYPE = "application/vnd.kafka.json.v2+json"
 
@@ -43,11 +43,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def rows_by_table(events: int) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
-    gen = Generator(1234)
-    while len(out["pin"]) < events:
-        chunk = gen.batch(min(5000, events - len(out["pin"])))
-        for t, rows in zip(TABLES, chunk, strict=True):
-            out[t] += [wire_row(t, r) for r in rows]
+    for chunk in wire_events(events, 1234):
+        for t in TABLES:
+            out[t] += chunk[t]
     return out
 
 
@@ -88,9 +86,10 @@ def post_all(
     return first, last[0]
 
 
-def wait_landed(
+def landed_at(
     reader: SinkReader, topics: list[str], base: Any, target: Any, timeout: float
 ) -> float:
+    """When the sink had landed every offset in [base, target) (polled every 0.1 s)."""
     deadline = time.monotonic() + timeout
     while reader.missing(topics, base, target) > 0:
         if time.monotonic() > deadline:
@@ -137,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         env["API_URL"], env.get("API_KEY"), topics, rows, args.batch, args.threads
     )
     target = end_offsets(bootstrap, n.topics)
-    landed = wait_landed(reader, n.topics, base, target, args.timeout)
+    landed = landed_at(reader, n.topics, base, target, args.timeout)
     posted = sum(target[k] - base[k] for k in target)
     results = [
         {
@@ -159,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.monotonic()
     produce_s = produce_direct(bootstrap, topics, rows, args.records)
     target = end_offsets(bootstrap, n.topics)
-    landed = wait_landed(reader, n.topics, base, target, args.timeout)
+    landed = landed_at(reader, n.topics, base, target, args.timeout)
     results += [
         {
             "bench": "sink",

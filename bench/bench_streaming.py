@@ -48,10 +48,11 @@ from bench.engines import VARIABLE, engines_arg, on_engine
 from contracts.names import Names
 from contracts.records import dumps
 from devstack.config import Settings
-from emulator.wire import build_request
+from emulator.api import build_request
 from jobs.common.spark import get_spark
+from jobs.common.tables import Tables
+from jobs.streaming.delta_merge import Counts
 from jobs.streaming.job import StreamConfig, register_source, start, stop_between_batches
-from jobs.streaming.sink import Counts
 
 SHARDS = 2
 TICKS_PER_S = 10
@@ -238,8 +239,9 @@ def measure(args: argparse.Namespace, env: dict[str, str], spark: Any) -> tuple[
     rows: list[dict[str, Any]] = []
     with TemporaryDirectory(prefix="bench-stream-") as tmp:
         cfg = StreamConfig(
-            names=names, tables=("pin",), checkpoints=f"{tmp}/checkpoints",
-            output_uri=f"{tmp}/tables", trigger=args.trigger, initial_position="trim_horizon",
+            names=names, streams=("pin",), checkpoints=f"{tmp}/checkpoints",
+            tables=Tables(output=f"{tmp}/tables"), trigger=args.trigger,
+            initial_position="trim_horizon",
             region=env["AWS_REGION"], endpoint=env["AWS_ENDPOINT_URL"],
         )  # fmt: skip
         table = Path(cfg.target("pin").location)

@@ -10,16 +10,17 @@ import os
 from typing import Any
 
 from contracts.names import Names
-from contracts.records import SPECS, dumps, to_wire
-from devstack.run import stack
-from emulator.generate import Generator
+from contracts.records import dumps
+from devstack import envvars
+from devstack.config import Settings, StackError
+from emulator.api import wire_events
 
 
 def stack_env() -> dict[str, str]:
-    """The stack's settings (`python -m devstack env`); exported variables win."""
+    """The stack's settings (what `python -m devstack env` prints); exported variables win."""
     try:
-        env = stack.stack_env()
-    except stack.StackUnavailable as exc:
+        env = envvars.variables(Settings.from_env())
+    except StackError as exc:
         raise SystemExit(f"cannot read the stack settings (is it up? `make up`): {exc}") from None
     env.update({k: v for k, v in os.environ.items() if k in env})
     os.environ.update(env)  # boto3 and the Kafka clients read the same settings
@@ -32,14 +33,7 @@ def names() -> Names:
 
 def pin_values(n: int, seed: int = 7) -> list[dict[str, Any]]:
     """n realistic pin rows in the wire format (the largest of the three records)."""
-    pins, _, _ = Generator(seed).batch(n)
-    return [wire_row("pin", row) for row in pins]
-
-
-def wire_row(table: str, row: tuple[Any, ...]) -> dict[str, Any]:
-    """A generated row (a tuple in spec order) as the emulator sends it."""
-    spec = SPECS[table]
-    return to_wire(spec, dict(zip(spec.field_names, row, strict=True)))
+    return [row for chunk in wire_events(n, seed) for row in chunk["pin"]]
 
 
 def emit(rows: list[dict[str, Any]], columns: list[str]) -> None:

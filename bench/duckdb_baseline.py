@@ -10,7 +10,7 @@ Two ways, both from the data the Spark job is measured on:
 
 Both clean with the same SQL (the source holds the same dirt as the wire), then answer with the
 same nine queries, written from the design, not from the Spark code. Each returns the answers as
-rows comparable with the job's (`jobs.batch.job.Summary.answers`) and seconds per stage.
+rows comparable with the job's (`jobs.batch.job.BatchSummary.answers`) and seconds per stage.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from typing import Any
 
 import duckdb
 
-from contracts.names import TABLES, Names
+from contracts.answers import JOIN_YEARS, POST_YEARS
+from contracts.names import TABLES, Names, sink_glob
 from contracts.records import SPECS
-from jobs.batch.storage import landed_glob
+from contracts.sentinels import PIN_SENTINELS
 
 Rows = list[tuple[Any, ...]]
 
@@ -48,9 +49,9 @@ def _datetime(c: str) -> str:
         THEN TRY_CAST(CAST({c} AS VARCHAR) AS TIMESTAMPTZ) END"""
 
 
-def _nullify(column: str, *sentinels: str) -> str:
-    """The column with its sentinels and the empty string as NULL."""
-    missing = ", ".join(f"'{s}'" for s in ("", *sentinels))
+def _nullify(column: str) -> str:
+    """A pin column with its sentinels and the empty string as NULL."""
+    missing = ", ".join(f"'{s}'" for s in ("", *PIN_SENTINELS.get(column, ())))
     return f"CASE WHEN {column} IN ({missing}) THEN NULL ELSE {column} END"
 
 
@@ -68,9 +69,9 @@ CLEAN: dict[str, str] = {
         WITH rows AS (
             SELECT TRY_CAST("index" AS INTEGER) AS ind,
                    {_nullify("unique_id")} AS unique_id,
-                   {_FOLLOWERS.format(c=_nullify("follower_count", "User Info Error"))}
+                   {_FOLLOWERS.format(c=_nullify("follower_count"))}
                        AS follower_count,
-                   {_nullify("poster_name", "User Info Error")} AS poster_name,
+                   {_nullify("poster_name")} AS poster_name,
                    {_nullify("category")} AS category
             FROM raw_pin)
         {_one_per("unique_id", "ind", "unique_id", "follower_count", "poster_name", "category")}""",
@@ -125,10 +126,16 @@ _TOP_USERS = _top(
     "poster_name",
     "follower_count",
 )
-_JOINED = "post_year BETWEEN 2015 AND 2020"
-ANSWERS: dict[str, str] = {
+
+
+def _between(column: str, years: tuple[int, int]) -> str:
+    return f"{column} BETWEEN {years[0]} AND {years[1]}"
+
+
+_JOINED = _between("post_year", JOIN_YEARS)
+QUERIES: dict[str, str] = {
     "q4": _popular("country IS NOT NULL", "country"),
-    "q5": _popular("post_year BETWEEN 2018 AND 2022", "post_year"),
+    "q5": _popular(_between("post_year", POST_YEARS), "post_year"),
     "q6a": _TOP_USERS,
     "q6b": f"""SELECT country, follower_count FROM ({_TOP_USERS})
         ORDER BY follower_count DESC, country LIMIT 1""",
@@ -136,7 +143,7 @@ ANSWERS: dict[str, str] = {
     "q8": _median("age_group IS NOT NULL", "age_group"),
     "q9": f"""SELECT year(date_joined) AS post_year, count(*) AS number_users_joined FROM
         (SELECT DISTINCT user_name, age, date_joined FROM "user") WHERE {
-        _JOINED.replace("post_year", "year(date_joined)")
+        _between("year(date_joined)", JOIN_YEARS)
     } GROUP BY ALL ORDER BY ALL""",
     "q10": _median(_JOINED, "post_year"),
     "q11": _median(f"age_group IS NOT NULL AND {_JOINED}", "age_group, post_year"),
@@ -166,7 +173,7 @@ def _clean_and_answer(con: duckdb.DuckDBPyConnection, result: Baseline) -> None:
     def answer() -> None:
         for name, sql in VIEWS.items():
             con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
-        for name, sql in ANSWERS.items():
+        for name, sql in QUERIES.items():
             result.answers[name] = con.execute(sql).fetchall()
 
     _timed(result, "clean", clean)
@@ -206,7 +213,7 @@ def from_landed(root: Path, names: Names) -> Baseline:
     def read() -> None:
         for table in TABLES:
             columns = ", ".join(f"'{f}': 'VARCHAR'" for f in SPECS[table].field_names)
-            glob = landed_glob(root.as_uri(), names.topic(table)).removeprefix("file://")
+            glob = sink_glob(str(root), names.topic(table))
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE raw_{table} AS SELECT * FROM read_json(
                     '{glob}', format = 'newline_delimited', columns = {{{columns}}})"""

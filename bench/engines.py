@@ -2,23 +2,23 @@
 
 `DEVSTACK_KINESIS_ENGINE` picks LocalStack's Kinesis engine when the stack starts: `inprocess`
 (the default, the project's provider) or `kinesis-mock` (LocalStack's default, npm kinesis-local).
-A benchmark over both runs the stack once per engine, restarting it in between
-(`python -m devstack down` then `up`), the default engine last, so it is left running.
+A benchmark over both runs the stack once per engine, restarting it in between (what
+`python -m devstack down` then `up` do), the default engine last, so it is left running.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from bench.common import stack_env
-from devstack import proc
-from devstack.config import Settings
+from devstack import proc, stack
+from devstack.config import Settings, StackError
+from devstack.say import to_stderr
 
 ENGINES = ("kinesis-mock", "inprocess")  # the order they run in: the default last
 VARIABLE = "DEVSTACK_KINESIS_ENGINE"
@@ -40,12 +40,13 @@ def on_engine(engine: str) -> Iterator[dict[str, str]]:
     """The stack restarted with this Kinesis engine; yields its settings (`devstack env`)."""
     os.environ[VARIABLE] = engine
     print(f"[bench] restarting the stack on Kinesis engine {engine}", file=sys.stderr, flush=True)
-    for command in ("down", "up"):
-        done = subprocess.run(
-            [sys.executable, "-m", "devstack", command], capture_output=True, text=True, check=False
-        )
-        if done.returncode != 0:
-            raise SystemExit(f"`devstack {command}` failed:\n{done.stderr[-2000:]}")
+    settings = Settings.from_env()
+    try:
+        with stack.locked(settings):
+            stack.down(settings, to_stderr)
+            stack.up(settings, to_stderr)
+    except StackError as exc:
+        raise SystemExit(f"restarting the stack failed: {exc}") from None
     yield stack_env()
 
 

@@ -9,16 +9,8 @@ from dataclasses import dataclass
 TABLES: tuple[str, ...] = ("pin", "geo", "user")
 """The three event tables, in the order the emulator posts them."""
 
-SOURCE_TABLES: dict[str, str] = {
-    "pin": "pinterest_data",
-    "geo": "geolocation_data",
-    "user": "user_data",
-}
-"""Table name in the source database, per event table."""
-
 DEFAULT_PIPELINE_ID = "0a1b2c3d4e5f"
 API_STAGE = "dev"
-STREAM_SCHEMA = "stream"
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{2,30}[a-z0-9]$")
 
@@ -67,14 +59,15 @@ class Names:
     @property
     def topics_regex(self) -> str:
         """The sink's `topics.regex`: exactly this pipeline's three topics."""
-        return re.escape(self.pipeline_id) + r"\.(pin|geo|user)"
+        return re.escape(self.pipeline_id) + r"\.(" + "|".join(TABLES) + ")"
 
     def table(self, table: str) -> str:
-        """Batch (and, under the stream schema, streaming) Delta table name."""
+        """The Delta table name of one table (both jobs)."""
         return f"{self.pipeline_id}_{_check(table)}_table"
 
-    def stream_table(self, table: str) -> str:
-        return f"{STREAM_SCHEMA}.{self.table(table)}"
+    def stream_metrics_file(self, table: str) -> str:
+        """What the streaming job counted for one table, written beside its checkpoints."""
+        return f"{self.table(table)}.metrics.json"
 
     def table_of_topic(self, topic: str) -> str:
         prefix = f"{self.pipeline_id}."
@@ -89,15 +82,61 @@ class Names:
         return _check(stream[len(prefix) :])
 
 
-def sink_key(topic: str, partition: int, start_offset: int, topics_dir: str = "topics") -> str:
-    """S3 key of one sink object: the start offset makes rewrites idempotent."""
-    return (
-        f"{topics_dir}/{topic}/partition={partition}/{topic}+{partition}+{start_offset:010d}.json"
-    )
+BATCH_SUMMARY_FILE = "batch-summary.json"
+"""What the batch job counted (landed, malformed, unparseable, cleaned), beside its answers."""
+
+SINK_TOPICS_DIR = "topics"
+"""The sink's `topics.dir`: where its objects go in the bucket (DESIGN section 6)."""
 
 
-def sink_prefix(topic: str) -> str:
-    return f"topics/{topic}/"
+@dataclass(frozen=True)
+class SinkKey:
+    """Where one sink object sits: `<topics dir>/<topic>/partition=<p>/<topic>+<p>+<start>.json`.
+
+    The start offset (10 digits at least) is the Kafka offset of the object's first line, so a
+    rewrite after a restart lands on the same key (idempotent) and names say which offsets an
+    object holds without reading it.
+    """
+
+    topic: str
+    partition: int
+    start_offset: int
+    topics_dir: str = SINK_TOPICS_DIR
+
+    @property
+    def key(self) -> str:
+        t, p = self.topic, self.partition
+        return f"{self.topics_dir}/{t}/partition={p}/{t}+{p}+{self.start_offset:010d}.json"
+
+    @classmethod
+    def parse(cls, key: str) -> SinkKey | None:
+        """The parts of a sink object's key (under any prefix), or None for another key."""
+        match = _SINK_KEY_RE.fullmatch(key)
+        if match is None:
+            return None
+        return cls(match["topic"], int(match["p"]), int(match["start"]), match["dir"])
+
+
+_SINK_KEY_RE = re.compile(
+    r"(?P<dir>.+)/(?P<topic>[^/]+)/partition=(?P<p>\d+)/(?P=topic)\+(?P=p)\+(?P<start>\d{10,})\.json"
+)
+
+
+def sink_key(
+    topic: str, partition: int, start_offset: int, topics_dir: str = SINK_TOPICS_DIR
+) -> str:
+    """S3 key of one sink object (SinkKey)."""
+    return SinkKey(topic, partition, start_offset, topics_dir).key
+
+
+def sink_prefix(topic: str, topics_dir: str = SINK_TOPICS_DIR) -> str:
+    """The prefix of every object the sink writes for one topic."""
+    return f"{topics_dir}/{topic}/"
+
+
+def sink_glob(root: str, topic: str) -> str:
+    """Every sink object of one topic under `root` (a folder or URI), as a Hadoop/DuckDB glob."""
+    return f"{root.rstrip('/')}/{SINK_TOPICS_DIR}/{topic}/partition=*/*.json"
 
 
 def _check(table: str) -> str:

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 
 from devstack.config import Settings, StackError
-
-
-def _progress(message: str) -> None:
-    print(f"[devstack {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+from devstack.say import to_stderr
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -53,16 +49,16 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if args.command == "install":
         with stack.locked(settings):
-            stack.install(settings, _progress)
-        _progress("installed")
+            stack.install(settings, to_stderr)
+        to_stderr("installed")
     elif args.command == "up":
         with stack.locked(settings):
-            outputs = stack.up(settings, _progress, apply=args.apply)
+            outputs = stack.up(settings, to_stderr, apply=args.apply)
         print(f"API invoke URL: {outputs.api_url}")
         print('environment:    eval "$(python -m devstack env)"')
     elif args.command == "down":
         with stack.locked(settings):
-            stack.down(settings, _progress, clean=args.clean)
+            stack.down(settings, to_stderr, clean=args.clean)
     elif args.command == "status":
         return 0 if status.report(settings, print) else 1
     elif args.command == "logs":

@@ -13,7 +13,8 @@ from concurrent.futures import ThreadPoolExecutor, wait
 
 from devstack import proc, resources
 from devstack.config import HOST, Settings, StackError
-from devstack.services.base import Progress, Service
+from devstack.say import Say
+from devstack.services.base import Service
 from devstack.services.kafka import Kafka
 from devstack.services.localstack import LocalStack
 from devstack.services.rest_proxy import RestProxy
@@ -35,61 +36,66 @@ def locked(settings: Settings) -> Iterator[None]:
         yield
 
 
-def install(settings: Settings, progress: Progress) -> None:
+def running(settings: Settings) -> list[str]:
+    """The services of ours that run now (by their pidfiles)."""
+    return [s.name for s in services(settings) if proc.alive(s.pidfile)]
+
+
+def install(settings: Settings, say: Say) -> None:
     for service in services(settings):
-        service.install(progress)
-    Terraform(settings).init(progress)
+        service.install(say)
+    Terraform(settings).init(say)
 
 
-def up(settings: Settings, progress: Progress, *, apply: bool = False) -> Outputs:
+def up(settings: Settings, say: Say, *, apply: bool = False) -> Outputs:
     """Start what is not running and apply the AWS resources; `apply` forces a Terraform run."""
     started = time.monotonic()
     localstack, kafka, rest_proxy, sink = services(settings)
     terraform = Terraform(settings)
     for service in (localstack, kafka, rest_proxy, sink):
-        service.install(progress)
+        service.install(say)
     # Terraform applies as soon as LocalStack answers. Its start is CPU-heavy, its end mostly the
     # provider's fixed waits (Kinesis streams: 20 s): Kafka and the rest start in those.
-    fresh_localstack = _start(localstack, progress)
-    terraform.init(progress)
-    _wait(localstack, settings, progress, fresh_localstack)
+    fresh_localstack = _start(localstack, say)
+    terraform.init(say)
+    _wait(localstack, settings, say, fresh_localstack)
     changing = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as pool:
         applying = pool.submit(
-            terraform.apply, _instance(localstack), progress, force=apply, changing=changing
+            terraform.apply, _instance(localstack), say, force=apply, changing=changing
         )
         try:
             changing.wait()
             if applying.done() and applying.exception() is not None:
                 raise StackError(str(applying.exception()))  # fail before starting the rest
-            fresh_kafka = _start(kafka, progress)
-            _wait(kafka, settings, progress, fresh_kafka)
+            fresh_kafka = _start(kafka, say)
+            _wait(kafka, settings, say, fresh_kafka)
             for topic in resources.ensure_topics(settings):
-                progress(f"created topic {topic} ({settings.partitions} partitions)")
+                say(f"created topic {topic} ({settings.partitions} partitions)")
             for service in (rest_proxy, sink):
-                fresh = _start(service, progress)
-                _wait(service, settings, progress, fresh)
+                fresh = _start(service, say)
+                _wait(service, settings, say, fresh)
         finally:
             wait([applying])  # never leave terraform running behind a failure
-    progress(f"AWS resources (terraform): {applying.result()}")
+    say(f"AWS resources (terraform): {applying.result()}")
     outputs = terraform.outputs()
-    progress(f"stack up in {time.monotonic() - started:.1f}s")
+    say(f"stack up in {time.monotonic() - started:.1f}s")
     return outputs
 
 
-def down(settings: Settings, progress: Progress, *, clean: bool = False) -> int:
+def down(settings: Settings, say: Say, *, clean: bool = False) -> int:
     """Stop our processes; `clean` also deletes the Terraform state and Kafka's data."""
     stopped = 0
     for service in reversed(services(settings)):
         if proc.stop(service.pidfile):
-            progress(f"stopped {service.name}")
+            say(f"stopped {service.name}")
             stopped += 1
     if not stopped:
-        progress("nothing of ours was running")
+        say("nothing of ours was running")
     if clean:
         Terraform(settings).forget()
         shutil.rmtree(Kafka(settings).workdir, ignore_errors=True)
-        progress(f"deleted the Terraform state and Kafka's data under {settings.home}")
+        say(f"deleted the Terraform state and Kafka's data under {settings.home}")
     return stopped
 
 
@@ -101,7 +107,7 @@ def _instance(localstack: Service) -> str:
     return f"{rec.pid}:{rec.start_ticks}"
 
 
-def _start(service: Service, progress: Progress) -> bool:
+def _start(service: Service, say: Say) -> bool:
     """Launch unless our process already runs. True if launched now."""
     if proc.alive(service.pidfile):
         return False
@@ -111,8 +117,8 @@ def _start(service: Service, progress: Progress) -> bool:
                 f"{service.name}: port {port} is in use by a process devstack did not start; "
                 "stop it or free the port"
             )
-    service.prepare(progress)
-    progress(f"starting {service.name}")
+    service.prepare(say)
+    say(f"starting {service.name}")
     proc.launch(
         service.command(),
         pidfile=service.pidfile,
@@ -123,7 +129,7 @@ def _start(service: Service, progress: Progress) -> bool:
     return True
 
 
-def _wait(service: Service, settings: Settings, progress: Progress, fresh: bool) -> None:
+def _wait(service: Service, settings: Settings, say: Say, fresh: bool) -> None:
     waited = proc.wait_healthy(
         service.name,
         service.healthy,
@@ -132,7 +138,7 @@ def _wait(service: Service, settings: Settings, progress: Progress, fresh: bool)
         log=service.log,
     )
     state = f"healthy after {waited:.1f}s" if fresh else "already running"
-    progress(f"{service.name} {state} ({service.address})")
+    say(f"{service.name} {state} ({service.address})")
 
 
 def _port_busy(port: int) -> bool:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from devstack.config import AWS_REGION, REPO_ROOT, Settings, StackError
-from devstack.services.base import Progress
+from devstack.say import Say
 
 ROOT = REPO_ROOT / "terraform" / "envs" / "local"
 MODULES = REPO_ROOT / "terraform" / "modules"
@@ -138,7 +138,7 @@ class Terraform:
 
     # ---- commands ------------------------------------------------------------------------
 
-    def init(self, progress: Progress) -> None:
+    def init(self, say: Say) -> None:
         """terraform init (provider from TF_PLUGIN_DIR when it exists); once per configuration."""
         plugin_dir = os.environ.get("TF_PLUGIN_DIR", DEFAULT_PLUGIN_DIR)
         mirror = Path(plugin_dir).is_dir()
@@ -150,7 +150,7 @@ class Terraform:
         stamp = self.data_dir / "devstack-init"
         if stamp.exists() and stamp.read_text() == stamp_value:
             return
-        progress("terraform init of terraform/envs/local")
+        say("terraform init of terraform/envs/local")
         self.data_dir.mkdir(parents=True, exist_ok=True)
         result = self._run(args)
         if result.returncode != 0:
@@ -164,7 +164,7 @@ class Terraform:
     def apply(
         self,
         instance: str,
-        progress: Progress,
+        say: Say,
         *,
         force: bool = False,
         changing: threading.Event | None = None,
@@ -174,23 +174,21 @@ class Terraform:
         `changing` is set once Terraform starts changing resources (its CPU-heavy start is over
         and the provider's waits begin), or when the apply ends without changes or fails."""
         try:
-            return self._apply(instance, progress, force, changing or threading.Event())
+            return self._apply(instance, say, force, changing or threading.Event())
         finally:
             if changing is not None:
                 changing.set()
 
-    def _apply(
-        self, instance: str, progress: Progress, force: bool, changing: threading.Event
-    ) -> str:
-        self._drop_state_of_another(instance, progress)
+    def _apply(self, instance: str, say: Say, force: bool, changing: threading.Event) -> str:
+        self._drop_state_of_another(instance, say)
         wanted = f"{instance} {self.fingerprint()}"
         if not force and self.state.exists() and _read(self._applied) == wanted:
             return "unchanged since the last apply to this LocalStack (force one: --apply)"
         self._require_localstack()
-        self.init(progress)
+        self.init(say)
         self._instance.write_text(instance)
         self._applied.unlink(missing_ok=True)
-        progress(f"terraform apply of terraform/envs/local (log: {self.log})")
+        say(f"terraform apply of terraform/envs/local (log: {self.log})")
         started = time.monotonic()
         cmd = [binary(), f"-chdir={ROOT}", "apply", "-auto-approve", "-input=false", "-json"]
         self.log.parent.mkdir(parents=True, exist_ok=True)
@@ -263,9 +261,9 @@ class Terraform:
                 fh.write(result.stdout + result.stderr)
         return result
 
-    def _drop_state_of_another(self, instance: str, progress: Progress) -> None:
+    def _drop_state_of_another(self, instance: str, say: Say) -> None:
         if self.state.exists() and _read(self._instance) != instance:
-            progress("LocalStack was restarted: its resources are gone, applying them anew")
+            say("LocalStack was restarted: its resources are gone, applying them anew")
             for path in (self.state, self.state.with_name(self.state.name + ".backup")):
                 path.unlink(missing_ok=True)
 

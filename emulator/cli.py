@@ -24,7 +24,8 @@ from rich.progress import (
 from contracts.names import TABLES, pipeline_id_from_env
 from contracts.records import DATETIME_STYLES
 from emulator import config, post, source
-from emulator.summary import Summary, render
+from emulator.arg_types import non_negative_float, non_negative_int, positive_float, positive_int
+from emulator.post_summary import PostSummary, render
 from emulator.wire import SHAPES
 
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
@@ -216,7 +217,7 @@ def _post(args: argparse.Namespace, err: Console) -> int:
     bar = _progress(err, args.quiet)
     tasks: dict[str, TaskID] = {}
 
-    def on_start(summaries: dict[str, Summary]) -> None:
+    def on_start(summaries: dict[str, PostSummary]) -> None:
         # Started only once the run begins, so a setup error prints nothing but its line.
         for name, s in summaries.items():
             tasks[name] = bar.add_task(f"{args.mode} {name}", total=s.total)
@@ -237,7 +238,7 @@ def _post(args: argparse.Namespace, err: Console) -> int:
     return _finish(summaries)
 
 
-def _finish(summaries: dict[str, Summary]) -> int:
+def _finish(summaries: dict[str, PostSummary]) -> int:
     render(summaries, Console(), title=f"posted to the API ({', '.join(summaries)})")
     aborted = next((s.aborted for s in summaries.values() if s.aborted), None)
     if aborted:
@@ -265,40 +266,6 @@ def _progress(console: Console, quiet: bool) -> Progress:
         disable=quiet,
         transient=False,
     )
-
-
-def positive_int(text: str) -> int:
-    value = non_negative_int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
-
-
-def non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
-    return value
-
-
-def non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a non-negative number, got {text!r}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    value = non_negative_float(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
 
 
 def _tables(text: str) -> tuple[str, ...]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 from bisect import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import accumulate, combinations
 from typing import Any
 
-from contracts.records import SPECS
+from contracts import sentinels
+from contracts.names import TABLES
+from contracts.records import SPECS, DatetimeStyle, to_wire
 from emulator import vocab
 
 Row = tuple[Any, ...]
@@ -105,7 +107,7 @@ class Generator:
             self._tags(category),
             _MEDIA.pick(rnd),  # is_image_or_video
             image_src,
-            int(image_src != vocab.IMAGE_SRC_ERROR and rnd() < 0.97),  # downloaded
+            int(image_src != sentinels.IMAGE_SRC_ERROR and rnd() < 0.97),  # downloaded
             f"Local save in /data/{category}",  # save_location
             category,
         )
@@ -135,7 +137,7 @@ class Generator:
         rnd = self.rnd
         r = rnd()
         if r < P_NO_TITLE:
-            return vocab.NO_TITLE
+            return sentinels.NO_TITLE
         if r < P_NO_TITLE + P_EMPTY:
             return ""
         template = _pick(rnd, vocab.TITLE_TEMPLATES)
@@ -146,9 +148,9 @@ class Generator:
         rnd = self.rnd
         r = rnd()
         slot = int(r / P_NO_DESCRIPTION)
-        if slot < len(vocab.NO_DESCRIPTION):
-            return vocab.NO_DESCRIPTION[slot]
-        if r < P_NO_DESCRIPTION * len(vocab.NO_DESCRIPTION) + P_EMPTY:
+        if slot < len(sentinels.NO_DESCRIPTION):
+            return sentinels.NO_DESCRIPTION[slot]
+        if r < P_NO_DESCRIPTION * len(sentinels.NO_DESCRIPTION) + P_EMPTY:
             return ""
         template = _pick(rnd, vocab.DESCRIPTION_TEMPLATES)
         n, tag = 5 + int(rnd() * 46), _pick(rnd, tags)
@@ -162,7 +164,7 @@ class Generator:
         rnd = self.rnd
         r = rnd()
         if r < P_USER_INFO_ERROR:
-            return vocab.USER_INFO_ERROR, vocab.USER_INFO_ERROR
+            return sentinels.USER_INFO_ERROR, sentinels.USER_INFO_ERROR
         if r < P_USER_INFO_ERROR + P_EMPTY:
             return "", follower_count(rnd)
         if len(self.posters) >= MIN_POOL and rnd() < P_SAME_POSTER:
@@ -174,7 +176,7 @@ class Generator:
     def _tags(self, category: str) -> str:
         r = self.rnd()
         if r < P_NO_TAGS:
-            return vocab.NO_TAGS
+            return sentinels.NO_TAGS
         if r < P_NO_TAGS + P_EMPTY:
             return ""
         return str(_pick(self.rnd, _TAG_LISTS[category]))
@@ -182,7 +184,7 @@ class Generator:
     def _image_src(self) -> str:
         rnd = self.rnd
         if rnd() < P_IMAGE_SRC_ERROR:
-            return vocab.IMAGE_SRC_ERROR
+            return sentinels.IMAGE_SRC_ERROR
         h = f"{self.rng.getrandbits(128):032x}"
         ext = "png" if rnd() < 0.15 else "jpg"
         return f"https://i.pinimg.com/originals/{h[:2]}/{h[2:4]}/{h[4:6]}/{h}.{ext}"
@@ -245,3 +247,23 @@ def as_dicts(table: str, rows: Sequence[Row]) -> list[dict[str, Any]]:
     """Rows of one event table (pin, geo, user) as dicts keyed by the spec's field names."""
     names = SPECS[table].field_names
     return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+WireRows = dict[str, list[dict[str, Any]]]
+"""Per table (pin, geo, user), rows as clients send them (contracts.records.to_wire)."""
+
+
+def wire_events(
+    events: int, seed: int, datetimes: DatetimeStyle = "str", chunk: int = 20_000
+) -> Iterator[WireRows]:
+    """The first `events` events of the seed in wire form, at most `chunk` events at a time."""
+    generator = Generator(seed)
+    done = 0
+    while done < events:
+        n = min(chunk, events - done)
+        batch = generator.batch(n)
+        yield {
+            table: [to_wire(SPECS[table], row, datetimes) for row in as_dicts(table, rows)]
+            for table, rows in zip(TABLES, batch, strict=True)
+        }
+        done += n

@@ -25,8 +25,8 @@ from requests.adapters import HTTPAdapter
 from contracts.names import TABLES, Names, pipeline_id_from_env
 from contracts.records import DATETIME_STYLES, SPECS, DatetimeStyle, to_wire
 from emulator import config, source
+from emulator.post_summary import PostSummary
 from emulator.ratelimit import RateLimiter
-from emulator.summary import Summary
 from emulator.wire import (
     MAX_STREAM_BATCH,
     MODES,
@@ -111,12 +111,12 @@ def post_events(
     dry_run: bool = False,
     out: TextIO | None = None,
     stop: threading.Event | None = None,
-    on_start: Callable[[dict[str, Summary]], None] | None = None,
+    on_start: Callable[[dict[str, PostSummary]], None] | None = None,
     on_progress: ProgressFn | None = None,
     log: LogFn | None = None,
     **options: Any,
-) -> dict[str, Summary]:
-    """Send the first `count` rows of each table; returns a Summary per table.
+) -> dict[str, PostSummary]:
+    """Send the first `count` rows of each table; returns a PostSummary per table.
 
     `options` are PostOptions fields (count, rate, batch_size, api_key, pipeline_id, tables,
     retries, backoff, max_backoff, timeout, workers, datetimes, shape); pipeline_id, api_key and
@@ -140,7 +140,7 @@ def post_events(
     except source.SourceError as exc:
         raise PostError(str(exc)) from None
     try:
-        summaries = {t: Summary(t, total=_planned(engine, t, opts.count)) for t in opts.tables}
+        summaries = {t: PostSummary(t, total=_planned(engine, t, opts.count)) for t in opts.tables}
         if dry_run:
             _dry_run(opts, names, engine, summaries, out)
             return summaries
@@ -159,7 +159,7 @@ def post_events(
         engine.dispose()
 
 
-def _mark_unfinished(summaries: dict[str, Summary], stop: threading.Event) -> None:
+def _mark_unfinished(summaries: dict[str, PostSummary], stop: threading.Event) -> None:
     """Say why tables that did not finish stopped: another table's abort, or the caller."""
     if not stop.is_set():
         return
@@ -212,7 +212,11 @@ def _batches(engine: Any, table: str, opts: PostOptions) -> Generator[list[dict]
 
 
 def _dry_run(
-    opts: PostOptions, names: Names, engine: Any, summaries: dict[str, Summary], out: TextIO | None
+    opts: PostOptions,
+    names: Names,
+    engine: Any,
+    summaries: dict[str, PostSummary],
+    out: TextIO | None,
 ) -> None:
     """Print each request as `METHOD URL CONTENT-TYPE BODY`, one per line; send nothing."""
     for table, summary in summaries.items():
@@ -254,7 +258,7 @@ class _TableRun:
         opts: PostOptions,
         names: Names,
         engine: Any,
-        summary: Summary,
+        summary: PostSummary,
         stop: threading.Event,
         on_progress: ProgressFn | None,
         log: LogFn | None,

@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-# Sentinels the real source uses for missing values (DESIGN section 4); cleaning turns them to null.
-NO_TITLE = "No Title Data Available"
-NO_DESCRIPTION = ("No description available Story format", "No description available", "Untitled")
-USER_INFO_ERROR = "User Info Error"
-NO_TAGS = "N,o, ,T,a,g,s, ,A,v,a,i,l,a,b,l,e"
-IMAGE_SRC_ERROR = "Image src error."
-
 MEDIA_TYPES = ("image", "video", "multi-video(story page format)")
 MEDIA_WEIGHTS = (80, 14, 6)
 

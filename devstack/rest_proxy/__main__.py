@@ -7,8 +7,8 @@ import logging
 import os
 import sys
 
-from devstack.rest_proxy import jsonlog
-from devstack.rest_proxy.app import DEFAULT_MAX_BODY_BYTES, Settings, create_app
+from devstack import jsonlog
+from devstack.rest_proxy.app import DEFAULT_MAX_BODY_BYTES, ProxySettings, create_app
 
 log = logging.getLogger("devstack.rest_proxy")
 
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # e.g. a malformed bootstrap list
         print(f"rest_proxy: cannot create the Kafka producer: {exc}", file=sys.stderr)
         return 2
-    app = create_app(backend, Settings(max_body_bytes=args.max_body_bytes))
+    app = create_app(backend, ProxySettings(max_body_bytes=args.max_body_bytes))
     log.info(
         "starting",
         extra={"fields": {"host": args.host, "port": args.port, "bootstrap": args.bootstrap}},

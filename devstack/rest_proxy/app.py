@@ -26,13 +26,13 @@ DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
-class Settings:
+class ProxySettings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
 
-def create_app(backend: Backend, settings: Settings | None = None) -> ASGIApp:
+def create_app(backend: Backend, settings: ProxySettings | None = None) -> ASGIApp:
     """The ASGI application, wrapped in the guard that logs and answers every failure as JSON."""
-    conf = settings or Settings()
+    conf = settings or ProxySettings()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -13,14 +13,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from deltalake import DeltaTable
 
-# Column of each cleaned table that identifies an event (DESIGN section 7; pin's index is `ind`).
-CLEAN_KEY = {"pin": "unique_id", "geo": "ind", "user": "ind"}
+from contracts.records import SPECS
 
 
 def cleaned_counts(table_uri: str, table: str) -> tuple[Counter[str], int]:
     """(event key -> rows, rows with a null in any column) of one cleaned table."""
     data = DeltaTable(table_uri).to_pyarrow_table()
-    keys = Counter(str(k) for k in data.column(CLEAN_KEY[table]).to_pylist())
+    keys = Counter(str(k) for k in data.column(SPECS[table].event_key).to_pylist())
     return keys, _rows_with_nulls(data)
 
 

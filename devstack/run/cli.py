@@ -6,9 +6,9 @@ import sys
 
 from rich.console import Console
 
-from devstack.run.jobs import JobError
+from devstack.config import StackError
+from devstack.run.job_process import JobError
 from devstack.run.options import parse
-from devstack.run.stack import StackUnavailable
 
 EXIT_MISMATCH = 1
 EXIT_STAGE_FAILED = 3
@@ -21,12 +21,11 @@ def main(argv: list[str] | None = None) -> int:
         console = Console(highlight=False, width=160)
     # Imported here so that `--help` and bad flags answer at once.
     from devstack.run.pipeline import RunError, run
-    from emulator.post import PostError
-    from emulator.source import SourceError
+    from emulator.api import PostError, SourceError
 
     try:
         return run(opts, console)
-    except (RunError, JobError, StackUnavailable, PostError, SourceError) as exc:
+    except (RunError, JobError, StackError, PostError, SourceError) as exc:
         console.print(f"[red]run failed:[/red] {exc}", highlight=False)
         return EXIT_STAGE_FAILED
     except KeyboardInterrupt:

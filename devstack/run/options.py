@@ -7,9 +7,13 @@ import os
 from dataclasses import dataclass
 
 from contracts.records import DATETIME_STYLES
-from emulator.cli import non_negative_float, positive_int
-
-DEFAULT_ROWS = 11_153
+from emulator.api import (
+    DEFAULT_ROWS,
+    DEFAULT_SEED,
+    MAX_STREAM_BATCH,
+    non_negative_float,
+    positive_int,
+)
 
 
 @dataclass(frozen=True)
@@ -17,7 +21,7 @@ class RunOptions:
     rows: int = DEFAULT_ROWS
     rate: float = 0.0
     batch: int = 500
-    seed: int = 42
+    seed: int = DEFAULT_SEED
     keep_up: bool = False
     sink_timeout: float = 300.0
     job_timeout: float = 1800.0
@@ -62,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("BATCH") or "500",
         help="records per request, at most 500 (BATCH, default 500)",
     )
-    p.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")
+    p.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"generator seed (default {DEFAULT_SEED})"
+    )
     p.add_argument(
         "--datetimes",
         type=_datetime_style,
@@ -95,8 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
 def parse(argv: list[str] | None = None) -> RunOptions:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.batch > 500:
-        parser.error("--batch must be at most 500 (Kinesis PutRecords takes 500 records)")
+    if args.batch > MAX_STREAM_BATCH:
+        parser.error(
+            f"--batch must be at most {MAX_STREAM_BATCH} "
+            f"(Kinesis PutRecords takes {MAX_STREAM_BATCH} records)"
+        )
     return RunOptions(
         rows=args.rows,
         rate=args.rate,

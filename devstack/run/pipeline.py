@@ -19,21 +19,21 @@ from rich.progress import Progress
 
 from contracts.names import TABLES, Names
 from contracts.records import SPECS
-from devstack import reconcile, report
-from devstack.run import kinesis, stack
-from devstack.run.answers import print_answers
+from devstack import envvars, stack
+from devstack.config import Settings, StackError
+from devstack.run import kinesis_landed, reconcile, report
 from devstack.run.cleaned import cleaned_counts
-from devstack.run.jobs import run_job
+from devstack.run.console_answers import print_answers
+from devstack.run.job_counts import job_quality
+from devstack.run.job_process import run_job
 from devstack.run.options import RunOptions
-from devstack.run.quality import job_quality
 from devstack.run.rundir import new_run_dir
-from devstack.run.sink import Offsets, SinkReader, end_offsets, key_counts, wait_landed
-from devstack.run.source import source_facts
+from devstack.run.s3_landed import Offsets, SinkReader, end_offsets, key_counts, wait_landed
+from devstack.run.source_facts import source_facts
 from devstack.run.stages import Stages
-from emulator.post import post_events
-from emulator.source import seed
-from emulator.summary import Summary
-from emulator.wire import Mode
+from devstack.say import to_stderr
+from devstack.services.s3_sink import S3Sink
+from emulator.api import Mode, PostSummary, post_events, seed
 
 
 class RunError(RuntimeError):
@@ -48,7 +48,7 @@ class Run:
     names: Names
     env: dict[str, str] = field(default_factory=dict)
     stages: Stages = field(init=False)
-    posted: dict[str, dict[str, Summary]] = field(default_factory=dict)
+    posted: dict[str, dict[str, PostSummary]] = field(default_factory=dict)
     landed: dict[str, dict[str, list[bytes]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -73,7 +73,7 @@ def run(opts: RunOptions, console: Console) -> int:
     started = False
     try:
         with r.stages.stage("stack", "install what is missing and start the local stack"):
-            r.env, started = stack.ensure_up(console)
+            started = _stack_up(r)
             os.environ.update(r.env)  # boto3, Kafka clients and the jobs read the same settings
         with r.stages.stage("seed", f"source database with {opts.rows:,} rows per table"):
             result = seed(r.db_url, opts.rows, opts.seed)
@@ -89,7 +89,31 @@ def run(opts: RunOptions, console: Console) -> int:
     finally:
         if started and not opts.keep_up:
             console.rule("stopping the stack this run started (KEEP_UP=1 leaves it up)")
-            stack.down(console)
+            _stack_down(console)
+
+
+def _stack_up(r: Run) -> bool:
+    """What `devstack up` does, then its settings (`devstack env`) in `r.env`.
+
+    Returns whether this run started the stack (a running one is reused and left running).
+    """
+    settings = Settings.from_env()
+    reused = bool(stack.running(settings))
+    if reused:
+        r.console.print("reusing the running stack (it will be left running)")
+    with stack.locked(settings):
+        stack.up(settings, to_stderr)
+    r.env = envvars.variables(settings)
+    return not reused
+
+
+def _stack_down(console: Console) -> None:
+    settings = Settings.from_env()
+    try:
+        with stack.locked(settings):
+            stack.down(settings, to_stderr)
+    except StackError as exc:
+        console.print(f"[red]stopping the stack failed: {exc}[/red]")
 
 
 def _batch_path(r: Run) -> None:
@@ -136,7 +160,7 @@ def _wait_sink(
     try:
         wait_landed(reader, topics, base, target, r.opts.sink_timeout, progress)
     except TimeoutError as exc:
-        raise RunError(f"{exc}; see {stack.log_path('s3_sink')}") from None
+        raise RunError(f"{exc}; see {S3Sink(Settings.from_env()).log}") from None
 
 
 def _stream_path(r: Run) -> None:
@@ -144,13 +168,13 @@ def _stream_path(r: Run) -> None:
     streams = r.names.streams
     with r.stages.stage("post stream", "every event through API Gateway -> Kinesis"):
         # The job reads from this instant on: earlier runs' records stay out of this run's tables.
-        start = kinesis.start_instant()
+        start = kinesis_landed.start_instant()
         r.posted["stream"] = _post(r, "stream")
     with r.stages.stage("stream job", "Spark Structured Streaming, availableNow: Kinesis -> Delta"):
         cmd = [
             sys.executable, "-m", "jobs.streaming",
             "--streams", ",".join(TABLES),
-            "--output", r.uri("tables"),  # the job adds stream/<id>_<table>_table
+            "--output", r.uri("tables", "stream"),
             "--checkpoints", r.uri("checkpoints"),
             "--trigger", "available-now",
             "--initial-position", "at_timestamp",
@@ -163,11 +187,11 @@ def _stream_path(r: Run) -> None:
             r.console,
             "streaming job",
         )
-    records = kinesis.records_since(client, streams, start)
+    records = kinesis_landed.records_since(client, streams, start)
     r.landed["stream"] = {r.names.table_of_stream(s): v for s, v in records.items()}
 
 
-def _post(r: Run, mode: Mode) -> dict[str, Summary]:
+def _post(r: Run, mode: Mode) -> dict[str, PostSummary]:
     with Progress(console=r.console, transient=True) as bar:
         tasks = {t: bar.add_task(f"{mode} {t}", total=r.opts.rows) for t in TABLES}
 
@@ -199,7 +223,7 @@ def _post(r: Run, mode: Mode) -> dict[str, Summary]:
 
 def _reconcile(r: Run) -> dict[str, Any]:
     facts = {t: source_facts(r.db_url, t, r.opts.rows) for t in TABLES}
-    rows: dict[str, dict[str, reconcile.Row]] = {}
+    rows: dict[str, dict[str, reconcile.TableReconciliation]] = {}
     for path in ("batch", "stream"):
         rows[path] = {}
         for t in TABLES:

@@ -6,16 +6,12 @@ import datetime as dt
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-def devstack_home() -> Path:
-    return Path(os.environ.get("DEVSTACK_HOME") or REPO_ROOT / ".devstack")
+from devstack.config import Settings
 
 
 def new_run_dir(runs: Path | None = None) -> Path:
     """Create a fresh, uniquely named run folder and point `latest` at it."""
-    runs = runs or devstack_home() / "runs"
+    runs = runs or Settings.from_env().home / "runs"
     runs.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     run_dir = runs / stamp

@@ -10,7 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
-from devstack.rest_proxy import jsonlog
+from devstack import jsonlog
 from devstack.s3_sink.config import ConfigError, SinkConfig, build, parse_properties
 
 log = logging.getLogger("devstack.s3_sink")
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     import boto3  # imported late so --help and config errors stay fast
     from confluent_kafka import KafkaException
 
-    from devstack.s3_sink.sink import Sink, SinkError, make_consumer
+    from devstack.s3_sink.loop import SinkError, SinkLoop, make_consumer
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     except KafkaException as exc:  # e.g. a bad consumer.override.* value
         print(f"s3_sink: invalid consumer configuration: {exc}", file=sys.stderr)
         return 2
-    sink = Sink(config, consumer, s3)
+    sink = SinkLoop(config, consumer, s3)
     log.info(
         "starting",
         extra={

@@ -6,6 +6,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from contracts.names import SINK_TOPICS_DIR
+
 # Accepted because the connector configuration carries them; checked where a value matters.
 _EXPECTED = {
     "connector.class": "io.confluent.connect.s3.S3SinkConnector",
@@ -28,6 +30,8 @@ _KNOWN = {
     "behavior.on.null.values",
 }
 CONSUMER_PREFIX = "consumer.override."
+DEFAULT_NAME = "devstack-s3-sink"
+"""The connector name when none is given: its consumer group is connect-<name>."""
 
 
 class ConfigError(ValueError):
@@ -40,9 +44,9 @@ class SinkConfig:
     bucket: str
     flush_size: int
     rotate_interval_ms: int = -1  # <= 0: no time-based rotation (the connector's default)
-    topics_dir: str = "topics"
+    topics_dir: str = SINK_TOPICS_DIR
     region: str = "us-east-1"
-    name: str = "devstack-s3-sink"
+    name: str = DEFAULT_NAME
     errors_tolerance: str = "none"  # "all": skip records that are not JSON instead of stopping
     null_values: str = "fail"  # behavior.on.null.values: fail or ignore
     consumer_overrides: dict[str, str] = field(default_factory=dict)
@@ -50,7 +54,11 @@ class SinkConfig:
 
     @property
     def group_id(self) -> str:
-        return f"connect-{self.name}"  # what Kafka Connect names a sink connector's group
+        return self.group_id_of(self.name)
+
+    @staticmethod
+    def group_id_of(name: str) -> str:
+        return f"connect-{name}"  # what Kafka Connect names a sink connector's group
 
 
 def parse_properties(text: str) -> dict[str, str]:
@@ -102,11 +110,11 @@ def build(props: dict[str, str]) -> SinkConfig:
         bucket=_required(props, "s3.bucket.name"),
         flush_size=_int(props, "flush.size", None, minimum=1),
         rotate_interval_ms=_int(props, "rotate.interval.ms", -1, minimum=-1),
-        topics_dir=props.get("topics.dir", "topics").strip("/") or "topics",
+        topics_dir=props.get("topics.dir", SINK_TOPICS_DIR).strip("/") or SINK_TOPICS_DIR,
         region=props.get("s3.region")
         or os.environ.get("AWS_REGION")
         or os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
-        name=props.get("name", "devstack-s3-sink"),
+        name=props.get("name", DEFAULT_NAME),
         errors_tolerance=_choice(props, "errors.tolerance", "none", ("none", "all")),
         null_values=_choice(props, "behavior.on.null.values", "fail", ("fail", "ignore")),
         consumer_overrides={

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from pathlib import Path
 
 from devstack.config import Settings
-
-Progress = Callable[[str], None]
+from devstack.say import Say
 
 
 class Service(ABC):
@@ -27,10 +25,10 @@ class Service(ABC):
     def log(self) -> Path:
         return self.settings.logs / f"{self.name}.log"
 
-    def install(self, progress: Progress) -> None:  # noqa: B027 (optional hook)
+    def install(self, say: Say) -> None:  # noqa: B027 (optional hook)
         """Fetch what the service needs into the cache; fast when already there."""
 
-    def prepare(self, progress: Progress) -> None:  # noqa: B027 (optional hook)
+    def prepare(self, say: Say) -> None:  # noqa: B027 (optional hook)
         """One-off work before a start (config files, storage formatting)."""
 
     @abstractmethod

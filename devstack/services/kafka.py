@@ -11,7 +11,8 @@ from pathlib import Path
 
 from devstack.config import HOST, KAFKA_CONTROLLER_PORT, KAFKA_PORT, StackError
 from devstack.kafka_admin import admin as kafka_admin
-from devstack.services.base import Progress, Service
+from devstack.say import Say
+from devstack.services.base import Service
 
 POM = Path(__file__).with_name("kafka-pom.xml")
 HEAP = "-Xmx384m"
@@ -58,13 +59,13 @@ class Kafka(Service):
     def log4j2(self) -> Path:
         return self.workdir / "log4j2.properties"
 
-    def install(self, progress: Progress) -> None:
+    def install(self, say: Say) -> None:
         stamp = self.libs.parent / ".complete"
         if stamp.exists():
             return
         if shutil.which("mvn") is None:
             raise StackError("Kafka's jars are resolved with Maven: install `mvn` (Maven 3)")
-        progress("resolving Kafka jars from Maven Central (once)")
+        say("resolving Kafka jars from Maven Central (once)")
         shutil.rmtree(self.libs, ignore_errors=True)
         cmd = [
             "mvn", "-q", "-B", "-f", str(POM),
@@ -78,13 +79,13 @@ class Kafka(Service):
             raise StackError(f"Maven could not resolve Kafka's jars:\n{tail}")
         stamp.write_text(POM.read_text())
 
-    def prepare(self, progress: Progress) -> None:
+    def prepare(self, say: Say) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.server_properties.write_text(self._properties())
         self.log4j2.write_text(LOG4J2)
         if (self.data / "meta.properties").exists():
             return
-        progress("formatting Kafka storage (first start)")
+        say("formatting Kafka storage (first start)")
         cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
         cmd = [*self._java(), STORAGE_TOOL, "format", "-t", cluster_id, "-c",
                str(self.server_properties)]  # fmt: skip

@@ -11,7 +11,8 @@ from pathlib import Path
 import requests
 
 from devstack.config import HOST, LOCALSTACK_PORT, REPO_ROOT, StackError
-from devstack.services.base import Progress, Service
+from devstack.say import Say
+from devstack.services.base import Service
 
 VENV = REPO_ROOT / ".venv-localstack"
 REQUIREMENTS = (
@@ -71,18 +72,18 @@ class LocalStack(Service):
         lib = self.root / "var" / "lib" / "localstack" / "lib"
         return lib / "kinesis-local" / KINESIS_ENGINE_VERSION / "node_modules" / "kinesis-local"
 
-    def install(self, progress: Progress) -> None:
+    def install(self, say: Say) -> None:
         stamp = VENV / ".devstack-requirements"
         wanted = "\n".join(REQUIREMENTS)
         if not (stamp.exists() and stamp.read_text() == wanted and self.python.exists()):
-            progress(f"installing LocalStack into {VENV.name} (a few minutes, once)")
+            say(f"installing LocalStack into {VENV.name} (a few minutes, once)")
             if not self.python.exists():
                 _run([find_python313(), "-m", "venv", str(VENV)], "create the LocalStack venv")
             pip = [str(self.python), "-m", "pip", "install", "--quiet"]
             _run([*pip, *REQUIREMENTS], "pip install LocalStack")
             stamp.write_text(wanted)
         if kinesis_engine() == "kinesis-mock" and not (self.kinesis_local / "main.js").exists():
-            progress(f"installing the Kinesis engine (npm kinesis-local {KINESIS_ENGINE_VERSION})")
+            say(f"installing the Kinesis engine (npm kinesis-local {KINESIS_ENGINE_VERSION})")
             code = (
                 "from localstack.services.kinesis.packages import kinesismock_package as p; "
                 "p.install()"

@@ -6,22 +6,23 @@ import sys
 from typing import Any
 
 from devstack.kafka_admin import admin as kafka_admin
-from devstack.services.base import Progress, Service
+from devstack.s3_sink.config import DEFAULT_NAME, SinkConfig
+from devstack.say import Say
+from devstack.services.base import Service
 
-CONNECTOR_NAME = "devstack-s3-sink"
-GROUP_ID = f"connect-{CONNECTOR_NAME}"  # Kafka Connect's consumer group for a sink
+GROUP_ID = SinkConfig.group_id_of(DEFAULT_NAME)
 
 
 class S3Sink(Service):
     name = "s3_sink"
-    connector = CONNECTOR_NAME
+    connector = DEFAULT_NAME
     # Members the group had before a launch: after a Kafka restart the coordinator reloads the
     # last members and shows them until their session times out, so they prove nothing.
     stale_members: frozenset[str] = frozenset()
 
     @property
     def group_id(self) -> str:
-        return f"connect-{self.connector}"
+        return SinkConfig.group_id_of(self.connector)
 
     @property
     def properties(self) -> dict[str, str]:
@@ -49,7 +50,7 @@ class S3Sink(Service):
     def extra_env(self) -> dict[str, str]:
         return self.settings.aws_env()
 
-    def prepare(self, progress: Progress) -> None:
+    def prepare(self, say: Say) -> None:
         try:
             self.stale_members = frozenset(m.member_id for m in self._group().members)
         except Exception:  # no such group yet

@@ -16,15 +16,17 @@ import time
 from rich.console import Console
 from rich.table import Table
 
+from contracts.answers import ANSWERS
 from contracts.names import TABLES, Names, pipeline_id_from_env
-from jobs.batch import analytics, storage
-from jobs.batch.job import DEFAULT_MAX_BAD_FRACTION, JobConfig, QualityError, Summary, run
+from jobs.batch import storage
+from jobs.batch.job import DEFAULT_MAX_BAD_FRACTION, BatchSummary, JobConfig, QualityError, run
 from jobs.common.errors import one_line
 from jobs.common.locations import LocationError, to_uri
-from jobs.common.tables import Tables
+from jobs.common.tables import TableArgs
 
 console = Console()
 EXIT_FAILED, EXIT_USAGE, EXIT_DIRTY = 1, 2, 3
+TABLE_ARGS = TableArgs()
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -40,17 +42,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="where the S3 sink landed the data: s3a://BUCKET, s3://BUCKET, file:///DIR, a folder "
         "or a /Volumes path; read from <input>/topics/<id>.<table>/partition=*/*.json",
     )
-    p.add_argument(
-        "--output",
-        help="folder or URI (file://, s3://, s3a://, /Volumes/...) for the Delta tables "
-        "(<output>/<id>_<t>_table)",
-    )
+    TABLE_ARGS.add_to(p)
     p.add_argument(
         "--results",
         help="folder or URI for q*.csv and batch-summary.json (default: --output)",
     )
-    p.add_argument("--catalog", help="write the tables as <catalog>.<schema>.<id>_<t>_table")
-    p.add_argument("--schema", help="schema (database) for --catalog")
     p.add_argument(
         "--max-bad-fraction",
         type=_fraction,
@@ -64,11 +60,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="pipeline id every name derives from (default: $PIPELINE_ID or the documented one)",
     )
     args = p.parse_args(argv)
-    if bool(args.catalog) != bool(args.schema):
-        p.error("--catalog and --schema go together")
-    if not args.output and not args.catalog:
-        p.error("give --output, or --catalog and --schema")
-    if not (args.results or args.output):
+    if args.catalog and not (args.results or args.output):
         p.error("give --results when the tables go to a catalog")
     return args
 
@@ -86,8 +78,7 @@ def _fraction(text: str) -> float:
 def config_from(args: argparse.Namespace) -> JobConfig:
     """Validated job settings; raises ValueError (LocationError) with a one-line reason."""
     names = Names(args.pipeline_id)
-    output = to_uri(args.output) if args.output else None
-    tables = Tables(output=output, catalog=args.catalog, schema=args.schema)
+    tables = TABLE_ARGS.tables(args)
     return JobConfig(
         input_uri=to_uri(args.input),
         results=to_uri(args.results or args.output),
@@ -97,7 +88,7 @@ def config_from(args: argparse.Namespace) -> JobConfig:
     )
 
 
-def print_summary(summary: Summary) -> None:
+def print_summary(summary: BatchSummary) -> None:
     counts = Table(title="rows per table")
     for column in ("table", "landed", "malformed", "unparseable", "cleaned", "location"):
         counts.add_column(column)
@@ -117,7 +108,7 @@ def print_summary(summary: Summary) -> None:
     print_problems(summary)
     for name, rows in summary.answers.items():
         answer = Table(title=name)
-        for column in analytics.COLUMNS[name]:
+        for column in ANSWERS[name].columns:
             answer.add_column(column)
         for row in rows:
             answer.add_row(*("" if v is None else str(v) for v in row))
@@ -130,7 +121,7 @@ def print_summary(summary: Summary) -> None:
     console.print(timing)
 
 
-def print_problems(summary: Summary) -> None:
+def print_problems(summary: BatchSummary) -> None:
     """Malformed lines and unparseable values, with their examples (nothing when clean)."""
     problems = Table(title="malformed lines and unparseable values (examples)")
     for column in ("table", "column", "count", "examples"):

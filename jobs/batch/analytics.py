@@ -2,12 +2,12 @@
 
 `facts(tables)` joins the pins to geo and to user once; every answer reads that (question 9 its
 distinct people). The job caches the joined posts, so the nine answers share one join instead of
-each joining again. Each function returns a small DataFrame with exactly the section 8 columns,
-sorted by its first column(s). Decisions fixed by the design: age groups 18-24, 25-35, 36-50, 50+
-(under 18 or null: no group); "most popular" keeps one row per group, ties to the smaller name;
-medians are exact (`median`, interpolating); 9 counts distinct people, 8/10/11 count posting
-events (pin joined to the user of the same ind); null keys or measures are left out; years are UTC
-years.
+each joining again. Each function returns a small DataFrame with exactly the columns of
+contracts.answers, sorted by its first column(s). Decisions fixed by the design: age groups 18-24,
+25-35, 36-50, 50+ (under 18 or null: no group); "most popular" keeps one row per group, ties to the
+smaller name; medians are exact (`median`, interpolating); 9 counts distinct people, 8/10/11 count
+posting events (pin joined to the user of the same ind); null keys or measures are left out; years
+are UTC years.
 """
 
 from __future__ import annotations
@@ -18,14 +18,11 @@ from dataclasses import dataclass
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-POST_YEARS = (2018, 2022)
-"""Question 5: post years, inclusive."""
-JOIN_YEARS = (2015, 2020)
-"""Questions 9-11: joining years, inclusive."""
+from contracts.answers import JOIN_YEARS, POST_YEARS
 
 
 @dataclass(frozen=True)
-class Tables:
+class CleanTables:
     """The three cleaned tables."""
 
     pin: DataFrame
@@ -77,7 +74,7 @@ PLACED = "_placed"
 POSTER = "_poster"
 
 
-def facts(t: Tables) -> Facts:
+def facts(t: CleanTables) -> Facts:
     """The pins joined once to geo and to user (left joins: a pin without a place still has its
     poster, and the other way round). geo and user hold one row per ind (the cleaning's event
     key), so each pin stays one row."""
@@ -209,17 +206,4 @@ QUESTIONS: dict[str, Callable[[Facts], DataFrame]] = {
     "q10": q10_median_followers_by_join_year,
     "q11": q11_median_followers_by_age_group_and_join_year,
 }
-"""Every answer by its file name (DIR/<key>.csv), computed from `facts(tables)`."""
-
-COLUMNS: dict[str, list[str]] = {
-    "q4": ["country", "category", "category_count"],
-    "q5": ["post_year", "category", "category_count"],
-    "q6a": ["country", "poster_name", "follower_count"],
-    "q6b": ["country", "follower_count"],
-    "q7": ["age_group", "category", "category_count"],
-    "q8": ["age_group", "median_follower_count"],
-    "q9": ["post_year", "number_users_joined"],
-    "q10": ["post_year", "median_follower_count"],
-    "q11": ["age_group", "post_year", "median_follower_count"],
-}
-"""The section 8 columns of each answer, in order."""
+"""Every answer of contracts.answers.ANSWERS by its key, computed from `facts(tables)`."""

@@ -8,28 +8,29 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from pyspark.sql import Observation, SparkSession
 from pyspark.sql import functions as F
 
-from contracts.names import TABLES, Names
+from contracts.answers import ANSWERS
+from contracts.names import BATCH_SUMMARY_FILE, TABLES, Names
 from jobs.batch import analytics, storage
 from jobs.common import quality
 from jobs.common.locations import write_text
 from jobs.common.quality import Quality
+from jobs.common.say import Say
 from jobs.common.tables import Tables
 
-SUMMARY_FILE = "batch-summary.json"
 DEFAULT_MAX_BAD_FRACTION = 0.01
 
 
 class QualityError(RuntimeError):
     """Too many malformed lines or unparseable values: one line naming the table and column."""
 
-    def __init__(self, message: str, summary: Summary) -> None:
+    def __init__(self, message: str, summary: BatchSummary) -> None:
         super().__init__(message)
         self.summary = summary
 
@@ -45,7 +46,7 @@ class JobConfig:
 
 
 @dataclass
-class Summary:
+class BatchSummary:
     """What one run did: rows per table, data quality, answers, and seconds per stage."""
 
     landed: dict[str, int] = field(default_factory=dict)
@@ -71,20 +72,17 @@ class Summary:
         return json.dumps(data, indent=2)
 
 
-Progress = Callable[[str], None]
-
-
 @contextlib.contextmanager
-def _stage(summary: Summary, name: str, progress: Progress) -> Iterator[None]:
+def _stage(summary: BatchSummary, name: str, say: Say) -> Iterator[None]:
     start = time.perf_counter()
     yield
     summary.seconds[name] = time.perf_counter() - start
-    progress(f"  {name:<16} {summary.seconds[name]:7.2f} s")
+    say(f"  {name:<16} {summary.seconds[name]:7.2f} s")
 
 
 def load_tables(
-    spark: SparkSession, config: JobConfig, summary: Summary, progress: Progress
-) -> analytics.Tables:
+    spark: SparkSession, config: JobConfig, summary: BatchSummary, say: Say
+) -> analytics.CleanTables:
     """Read, check, clean and write each table, counting as it goes.
 
     One pass over the landed lines per table: the counts (landed, malformed, unparseable per
@@ -94,7 +92,7 @@ def load_tables(
     """
     written = {}
     for table in TABLES:
-        with _stage(summary, f"load {table}", progress):
+        with _stage(summary, f"load {table}", say):
             lines = storage.read_landed(spark, config.input_uri, config.names, table)
             observation, rows = Observation(), Observation()
             checked = quality.check(lines, table).observe(observation, *quality.metrics(table))
@@ -107,10 +105,10 @@ def load_tables(
             summary.cleaned[table] = int(rows.get["n"])
             summary.tables[table] = target.location
             written[table] = target.read(spark)
-    return analytics.Tables(**written)
+    return analytics.CleanTables(**written)
 
 
-def check_quality(config: JobConfig, summary: Summary) -> None:
+def check_quality(config: JobConfig, summary: BatchSummary) -> None:
     """Raise QualityError when a share of bad lines or values is above the limit."""
     over = [p for q in summary.quality.values() for p in q.over(config.max_bad_fraction)]
     if over:
@@ -119,16 +117,16 @@ def check_quality(config: JobConfig, summary: Summary) -> None:
         raise QualityError(summary.failed, summary)
 
 
-def answer_all(t: analytics.Tables, summary: Summary, progress: Progress) -> None:
+def answer_all(t: analytics.CleanTables, summary: BatchSummary, say: Say) -> None:
     """Compute every answer (small results: collected to the driver) from one cached join."""
     facts = analytics.facts(t)
-    with _stage(summary, "join", progress):
+    with _stage(summary, "join", say):
         facts.cache()
     try:
         for name, question in analytics.QUESTIONS.items():
-            with _stage(summary, name, progress):
+            with _stage(summary, name, say):
                 df = question(facts)
-                columns = analytics.COLUMNS[name]
+                columns = list(ANSWERS[name].columns)
                 if df.columns != columns:  # a guard for future edits, cheap and explicit
                     raise RuntimeError(f"{name} returned columns {df.columns}, expected {columns}")
                 summary.answers[name] = [tuple(row) for row in df.collect()]
@@ -136,29 +134,29 @@ def answer_all(t: analytics.Tables, summary: Summary, progress: Progress) -> Non
         facts.unpersist()
 
 
-def write_answers(config: JobConfig, summary: Summary, progress: Progress) -> None:
-    with _stage(summary, "write answers", progress):
+def write_answers(config: JobConfig, summary: BatchSummary, say: Say) -> None:
+    with _stage(summary, "write answers", say):
         for name, rows in summary.answers.items():
-            text = storage.csv_text(analytics.COLUMNS[name], rows)
-            write_text(config.results, f"{name}.csv", text)
+            answer = ANSWERS[name]
+            write_text(config.results, answer.file_name, storage.csv_text(answer.columns, rows))
 
 
-def run(spark: SparkSession, config: JobConfig, progress: Progress = print) -> Summary:
+def run(spark: SparkSession, config: JobConfig, say: Say = print) -> BatchSummary:
     """Load, check and answer; the summary file is written even when the check fails.
 
     Raises QualityError (after writing the tables and the summary, before the answers) when
     the data is too dirty to answer from.
     """
-    summary = Summary()
+    summary = BatchSummary()
     start = time.perf_counter()
-    tables = load_tables(spark, config, summary, progress)
+    tables = load_tables(spark, config, summary, say)
     try:
         check_quality(config, summary)
-        answer_all(tables, summary, progress)
-        write_answers(config, summary, progress)
+        answer_all(tables, summary, say)
+        write_answers(config, summary, say)
     except QualityError:
-        write_text(config.results, SUMMARY_FILE, summary.to_json())
+        write_text(config.results, BATCH_SUMMARY_FILE, summary.to_json())
         raise
     summary.seconds["total"] = time.perf_counter() - start
-    write_text(config.results, SUMMARY_FILE, summary.to_json())
+    write_text(config.results, BATCH_SUMMARY_FILE, summary.to_json())
     return summary

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from contracts.names import Names
+from contracts.names import Names, sink_glob
 from jobs.common.quality import LINE, WHERE
 
 
 class InputError(ValueError):
     """Bad input the user can fix (nothing landed): a one-line message."""
-
-
-def landed_glob(input_uri: str, topic: str) -> str:
-    """The sink's layout: topics/<topic>/partition=<p>/<topic>+<p>+<offset>.json."""
-    return f"{input_uri}/topics/{topic}/partition=*/*.json"
 
 
 def read_landed(spark: SparkSession, input_uri: str, names: Names, table: str) -> DataFrame:
@@ -29,7 +25,7 @@ def read_landed(spark: SparkSession, input_uri: str, names: Names, table: str) -
     Read as text, not with Spark's JSON reader: that one turns a line holding a JSON array into
     one row per element (or none for `[]`), so a malformed line could not be counted.
     """
-    path = landed_glob(input_uri, names.topic(table))
+    path = sink_glob(input_uri, names.topic(table))
     try:
         lines = spark.read.text(path)
     except AnalysisException as e:
@@ -39,7 +35,7 @@ def read_landed(spark: SparkSession, input_uri: str, names: Names, table: str) -
     return lines.select(F.col("value").alias(LINE), F.col("_metadata.file_path").alias(WHERE))
 
 
-def csv_text(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
+def csv_text(columns: Sequence[str], rows: list[tuple[Any, ...]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)

@@ -24,21 +24,8 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from contracts.records import SPECS
+from contracts.sentinels import PIN_SENTINELS
 from jobs.common.datetimes import parse_datetime
-
-PIN_SENTINELS: dict[str, tuple[str, ...]] = {
-    "title": ("No Title Data Available",),
-    "description": (
-        "No description available Story format",
-        "No description available",
-        "Untitled",
-    ),
-    "poster_name": ("User Info Error",),
-    "follower_count": ("User Info Error",),
-    "tag_list": ("N,o, ,T,a,g,s, ,A,v,a,i,l,a,b,l,e",),
-    "image_src": ("Image src error.",),
-}
-"""Values the source uses for 'missing', per pin column; cleaning turns them into null."""
 
 PIN_STRING_COLUMNS = (
     "unique_id",

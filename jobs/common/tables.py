@@ -1,5 +1,6 @@
 """The Delta tables of both jobs: a path under an output location, or a catalog table.
 
+`TableArgs` are the flags both jobs choose them with (`--output`, or `--catalog` and `--schema`);
 `Tables` is where a job's three tables go; `TableTarget` is one of them, with the few operations
 the jobs need (replace, create if missing, read, MERGE handle). Paths come from
 jobs.common.locations.to_uri, so both jobs spell them the same way.
@@ -7,6 +8,7 @@ jobs.common.locations.to_uri, so both jobs spell them the same way.
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
 
 from delta.tables import DeltaTable
@@ -14,7 +16,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 from contracts.names import Names
 from jobs.common.cleaning import EVENT_KEYS
-from jobs.common.locations import join
+from jobs.common.locations import join, to_uri
 from jobs.common.schemas import CLEAN_SCHEMAS
 
 STATS_COLUMNS: dict[str, list[str]] = {
@@ -24,15 +26,43 @@ STATS_COLUMNS: dict[str, list[str]] = {
 
 
 @dataclass(frozen=True)
+class TableArgs:
+    """`--output`, or `--catalog` and `--schema`: the same flags, meaning the same, in both jobs."""
+
+    default_schema: str | None = None
+    """The schema of `--catalog` when `--schema` is not given (None: `--schema` is required)."""
+
+    def add_to(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--output",
+            help="folder or URI (file://, s3://, s3a://, dbfs:/, /Volumes/...) holding the Delta "
+            "tables: <output>/<id>_<t>_table",
+        )
+        parser.add_argument(
+            "--catalog", help="write managed tables <catalog>.<schema>.<id>_<t>_table instead"
+        )
+        default = f" (default: {self.default_schema})" if self.default_schema else ""
+        parser.add_argument("--schema", help=f"schema (database) of --catalog{default}")
+
+    def tables(self, args: argparse.Namespace, databricks: bool | None = None) -> Tables:
+        """Where the flags put the tables; ValueError (LocationError) with a one-line reason."""
+        schema = args.schema or (self.default_schema if args.catalog else None)
+        if bool(args.catalog) != bool(schema):
+            raise ValueError("--catalog and --schema go together")
+        if not args.output and not args.catalog:
+            raise ValueError("give --output, or --catalog and --schema")
+        output = to_uri(args.output, databricks) if args.output else None
+        return Tables(output=output, catalog=args.catalog, schema=schema)
+
+
+@dataclass(frozen=True)
 class Tables:
-    """Tables at `<output>[/<folder>]/<id>_<t>_table`, or `<catalog>.<schema>.<id>_<t>_table`."""
+    """Tables at `<output>/<id>_<t>_table`, or `<catalog>.<schema>.<id>_<t>_table`."""
 
     output: str | None = None
     """A location as jobs.common.locations.to_uri returns it."""
     catalog: str | None = None
     schema: str | None = None
-    folder: str | None = None
-    """Sub-folder of `output` (the streaming job keeps its tables under `stream/`)."""
 
     def __post_init__(self) -> None:
         if self.catalog and not self.schema:
@@ -44,8 +74,7 @@ class Tables:
         name = names.table(table)
         if self.catalog:
             return TableTarget(table, f"{self.catalog}.{self.schema}.{name}", True)
-        parts = [self.folder, name] if self.folder else [name]
-        return TableTarget(table, join(self.output or "", *parts), False)
+        return TableTarget(table, join(self.output or "", name), False)
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,13 @@ from typing import Any
 
 from contracts.names import TABLES, Names, pipeline_id_from_env
 from jobs.common.errors import one_line
-from jobs.common.locations import LocationError, on_databricks, to_uri
-from jobs.streaming.job import AVAILABLE_NOW, StreamConfig
+from jobs.common.locations import on_databricks, to_uri
+from jobs.common.tables import TableArgs
+from jobs.streaming.job import AVAILABLE_NOW, DEFAULT_SCHEMA, StreamConfig
 from jobs.streaming.kinesis_options import OptionError, parse_timestamp_ms
 
 POSITIONS = ("latest", "earliest", "trim_horizon", "at_timestamp")
+TABLE_ARGS = TableArgs(default_schema=DEFAULT_SCHEMA)
 
 
 class UsageError(ValueError):
@@ -34,11 +36,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "and MERGE it into one Delta table per stream (each event once), with checkpoints.",
     )
     p.add_argument("--streams", default=",".join(TABLES), help="tables to stream (default: all)")
-    p.add_argument(
-        "--output",
-        help="folder or URI (file://, s3://, s3a://, /Volumes/...): tables go to "
-        "<output>/stream/<id>_<t>_table",
-    )
+    TABLE_ARGS.add_to(p)
     p.add_argument(
         "--checkpoints",
         required=True,
@@ -71,8 +69,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=os.environ.get("AWS_ENDPOINT_URL"),
         help="Kinesis endpoint, e.g. LocalStack (default: $AWS_ENDPOINT_URL; not on Databricks)",
     )
-    p.add_argument("--catalog", help="write <catalog>.<schema>.<id>_<t>_table instead of paths")
-    p.add_argument("--schema", default="stream", help="schema with --catalog (default: stream)")
     p.add_argument("--pipeline-id", default=pipeline_id_from_env())
     p.add_argument("--role-arn", help="IAM role to assume for Kinesis")
     p.add_argument("--role-external-id", help="external id for --role-arn")
@@ -93,9 +89,9 @@ def config_from(args: argparse.Namespace, on_databricks: bool) -> StreamConfig:
         names = Names(args.pipeline_id)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    tables = tuple(t.strip() for t in args.streams.split(",") if t.strip())
-    unknown = [t for t in tables if t not in TABLES]
-    if not tables or unknown:
+    streams = tuple(t.strip() for t in args.streams.split(",") if t.strip())
+    unknown = [t for t in streams if t not in TABLES]
+    if not streams or unknown:
         raise UsageError(f"--streams: give some of {', '.join(TABLES)} (got {args.streams!r})")
     if args.trigger != AVAILABLE_NOW:
         try:
@@ -105,8 +101,6 @@ def config_from(args: argparse.Namespace, on_databricks: bool) -> StreamConfig:
             raise UsageError(
                 f"--trigger: 'available-now' or seconds > 0, got {args.trigger!r}"
             ) from None
-    if not args.output and not args.catalog:
-        raise UsageError("give --output, or --catalog (and --schema)")
     if args.max_records_per_batch is not None and args.max_records_per_batch < 1:
         raise UsageError("--max-records-per-batch must be at least 1")
     if (args.initial_position == "at_timestamp") != bool(args.initial_timestamp):
@@ -117,17 +111,15 @@ def config_from(args: argparse.Namespace, on_databricks: bool) -> StreamConfig:
         except OptionError as exc:
             raise UsageError(f"--initial-timestamp: {exc}") from None
     try:
+        tables = TABLE_ARGS.tables(args, on_databricks)
         checkpoints = to_uri(args.checkpoints, on_databricks)
-        output = to_uri(args.output, on_databricks) if args.output else None
-    except LocationError as exc:
+    except ValueError as exc:  # LocationError too
         raise UsageError(str(exc)) from None
     return StreamConfig(
         names=names,
-        tables=tables,
+        streams=streams,
         checkpoints=checkpoints,
-        output_uri=output,
-        catalog=args.catalog,
-        schema=args.schema,
+        tables=tables,
         trigger=args.trigger,
         initial_position=args.initial_position,
         initial_timestamp=args.initial_timestamp,
@@ -175,7 +167,7 @@ def check_streams(config: StreamConfig) -> None:
     from botocore.exceptions import BotoCoreError, ClientError
 
     client = boto3.client("kinesis", region_name=config.region, endpoint_url=config.endpoint)
-    for table in config.tables:
+    for table in config.streams:
         stream = config.names.stream(table)
         try:
             client.describe_stream_summary(StreamName=stream)
@@ -212,16 +204,16 @@ def _run(config: StreamConfig, on_databricks: bool, duration: float | None) -> i
     # SIGTERM (kill, CI, Databricks cancel) stops the queries cleanly like Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
     spark = get_spark("pinterest-stream")
-    print(f"streaming {', '.join(config.tables)} (trigger {config.trigger})", flush=True)
+    print(f"streaming {', '.join(config.streams)} (trigger {config.trigger})", flush=True)
     try:
-        totals = run(spark, config, on_databricks, _progress, duration)
+        totals = run(spark, config, on_databricks, _say, duration)
     except KeyboardInterrupt:
         print("stopped", flush=True)
         return 130
     except Exception as exc:  # a failed query: one line, not a JVM stack trace
         print(f"pinterest-stream: error: {one_line(exc)}", file=sys.stderr)
         return 1
-    for table in config.tables:
+    for table in config.streams:
         target = config.target(table)
         stored = target.read(spark).count()
         found = totals.quality[table]
@@ -237,7 +229,7 @@ def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def _progress(line: str) -> None:
+def _say(line: str) -> None:
     print(line, flush=True)
 
 

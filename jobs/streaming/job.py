@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,23 +17,26 @@ from pyspark.sql import SparkSession
 from pyspark.sql.streaming import StreamingQuery
 
 from contracts.names import Names
+from jobs.common.locations import join
+from jobs.common.say import Say
 from jobs.common.tables import Tables, TableTarget
+from jobs.streaming.delta_merge import Counts, Metrics, batch_writer
 from jobs.streaming.kinesis_options import parse_timestamp_ms
-from jobs.streaming.sink import Counts, Metrics, batch_writer
 
 AVAILABLE_NOW = "available-now"
-Progress = Callable[[str], None]
+DEFAULT_SCHEMA = "stream"
+"""The schema of the tables with --catalog when --schema is not given."""
 
 
 @dataclass(frozen=True)
 class StreamConfig:
     names: Names
-    tables: tuple[str, ...]
+    streams: tuple[str, ...]
+    """The tables to stream: pin, geo and/or user."""
     checkpoints: str
-    """A location as jobs.common.locations.to_uri returns it, like output_uri."""
-    output_uri: str | None = None
-    catalog: str | None = None
-    schema: str = "stream"
+    """A location as jobs.common.locations.to_uri returns it."""
+    tables: Tables
+    """Where the Delta tables go (as in the batch job)."""
     trigger: str = AVAILABLE_NOW
     """`available-now`, or seconds between micro-batches."""
     initial_position: str = "earliest"
@@ -48,16 +50,14 @@ class StreamConfig:
     """awsAccessKey/awsSecretKey or roleArn(+roleExternalId) source options, if any."""
 
     def target(self, table: str) -> TableTarget:
-        """`<output>/<schema>/<id>_<t>_table` (schema default `stream`), or the catalog table."""
-        tables = Tables(self.output_uri, self.catalog, self.schema, folder=self.schema)
-        return tables.target(self.names, table)
+        return self.tables.target(self.names, table)
 
     def checkpoint(self, table: str) -> str:
-        return f"{self.checkpoints.rstrip('/')}/{self.names.table(table)}"
+        return join(self.checkpoints, self.names.table(table))
 
     def metrics(self, table: str) -> Metrics:
         """The file beside the table's checkpoint: `<checkpoints>/<id>_<t>_table.metrics.json`."""
-        return Metrics(self.checkpoints, f"{self.names.table(table)}.metrics.json")
+        return Metrics(self.checkpoints, self.names.stream_metrics_file(table))
 
     def source_options(self, table: str, on_databricks: bool) -> dict[str, str]:
         opts = {
@@ -100,7 +100,7 @@ def start(
     config: StreamConfig,
     table: str,
     on_databricks: bool,
-    progress: Progress,
+    say: Say,
     stats: Counts,
     trigger: dict[str, Any],
 ) -> StreamingQuery:
@@ -113,7 +113,7 @@ def start(
     )
     return (
         records.writeStream.queryName(f"stream-{table}")
-        .foreachBatch(batch_writer(spark, target, progress, stats, config.metrics(table)))
+        .foreachBatch(batch_writer(spark, target, say, stats, config.metrics(table)))
         .option("checkpointLocation", config.checkpoint(table))
         .trigger(**trigger)
         .start()
@@ -124,7 +124,7 @@ def run_available_now(
     spark: SparkSession,
     config: StreamConfig,
     on_databricks: bool,
-    progress: Progress,
+    say: Say,
     stats: Counts,
 ) -> None:
     """Process what the streams hold, then stop.
@@ -136,9 +136,7 @@ def run_available_now(
     trigger: dict[str, Any] = (
         {"availableNow": True} if on_databricks else {"processingTime": "1 second"}
     )
-    queries = [
-        start(spark, config, t, on_databricks, progress, stats, trigger) for t in config.tables
-    ]
+    queries = [start(spark, config, t, on_databricks, say, stats, trigger) for t in config.streams]
     try:
         for query in queries:
             if on_databricks:
@@ -153,15 +151,13 @@ def run_continuous(
     spark: SparkSession,
     config: StreamConfig,
     on_databricks: bool,
-    progress: Progress,
+    say: Say,
     stats: Counts,
     duration_s: float | None = None,
 ) -> None:
     """Micro-batches every `config.trigger` seconds until stopped (or `duration_s` elapsed)."""
     trigger = {"processingTime": f"{float(config.trigger)} seconds"}
-    queries = [
-        start(spark, config, t, on_databricks, progress, stats, trigger) for t in config.tables
-    ]
+    queries = [start(spark, config, t, on_databricks, say, stats, trigger) for t in config.streams]
     deadline = time.monotonic() + duration_s if duration_s else None
     try:
         while all(q.isActive for q in queries):
@@ -193,21 +189,21 @@ def run(
     spark: SparkSession,
     config: StreamConfig,
     on_databricks: bool,
-    progress: Progress = print,
+    say: Say = print,
     duration_s: float | None = None,
 ) -> Counts:
     """Run the job; returns what each table's micro-batches received (replays included),
     inserted and found malformed or unparseable."""
     register_source(spark, on_databricks)
     stats = Counts()
-    for table in config.tables:
+    for table in config.streams:
         config.target(table).ensure(spark)
         stats.start(table)
         problem = config.metrics(table).write(stats, table)  # this run's file, from the start
         if problem:
-            progress(problem)
+            say(problem)
     if config.trigger == AVAILABLE_NOW:
-        run_available_now(spark, config, on_databricks, progress, stats)
+        run_available_now(spark, config, on_databricks, say, stats)
     else:
-        run_continuous(spark, config, on_databricks, progress, stats, duration_s)
+        run_continuous(spark, config, on_databricks, say, stats, duration_s)
     return stats

@@ -21,26 +21,16 @@ from typing import Any
 
 import pytest
 
+from contracts.answers import ANSWERS
 from contracts.names import TABLES
 from devstack.config import REPO_ROOT
-from devstack.reconcile import verify
+from devstack.run.reconcile import verify
 from emulator.source import engine_for, read_rows
 from tests.oracle import answers
 
 pytestmark = pytest.mark.e2e
 
 ROWS = 300
-HEADERS = {
-    "q4": "country,category,category_count",
-    "q5": "post_year,category,category_count",
-    "q6a": "country,poster_name,follower_count",
-    "q6b": "country,follower_count",
-    "q7": "age_group,category,category_count",
-    "q8": "age_group,median_follower_count",
-    "q9": "post_year,number_users_joined",
-    "q10": "post_year,median_follower_count",
-    "q11": "age_group,post_year,median_follower_count",
-}
 STAGES = ["stack", "seed", "post batch", "sink", "batch job", "post stream", "stream job"]
 
 
@@ -99,9 +89,9 @@ def test_reconciliation_adds_up(run_dir: Path) -> None:
 
 
 def test_answers_have_the_design_headers(run_dir: Path) -> None:
-    for name, header in HEADERS.items():
-        lines = (run_dir / "results" / f"{name}.csv").read_text().splitlines()
-        assert lines[0] == header, (name, lines[0])
+    for name, answer in ANSWERS.items():
+        lines = (run_dir / "results" / answer.file_name).read_text().splitlines()
+        assert lines[0] == ",".join(answer.columns), (name, lines[0])
         assert len(lines) > 1, f"{name} has no rows"
 
 
@@ -112,8 +102,8 @@ def test_answers_equal_those_computed_from_the_source(run_dir: Path) -> None:
     finally:
         engine.dispose()
     expected = answers(source["pin"], source["geo"], source["user"])
-    for name in HEADERS:
-        with (run_dir / "results" / f"{name}.csv").open(newline="") as f:
+    for name, answer in ANSWERS.items():
+        with (run_dir / "results" / answer.file_name).open(newline="") as f:
             got = list(csv.reader(f))[1:]
         assert got == expected[name], name
 
@@ -121,7 +111,7 @@ def test_answers_equal_those_computed_from_the_source(run_dir: Path) -> None:
 def test_artefacts_and_report(run_dir: Path) -> None:
     assert (run_dir / "source.db").stat().st_size > 0
     html = (run_dir / "report.html").read_text()
-    assert html.count("data:image/png;base64,") == len(HEADERS) + 1
+    assert html.count("data:image/png;base64,") == len(ANSWERS) + 1
     assert "exact" in html and "Kinesis records" in html
     latest = run_dir.parent / "latest"
     assert latest.is_symlink()

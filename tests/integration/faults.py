@@ -21,14 +21,14 @@ from contracts.names import TABLES
 from contracts.records import SPECS
 from devstack import proc
 from devstack.config import REPO_ROOT, Settings
-from devstack.reconcile import Row, SourceFacts, TableCounts, reconcile_table
 from devstack.run.cleaned import cleaned_counts
-from devstack.run.sink import key_counts
-from devstack.run.source import source_facts
+from devstack.run.reconcile import SourceFacts, TableCounts, TableReconciliation, reconcile_table
+from devstack.run.s3_landed import key_counts
+from devstack.run.source_facts import source_facts
 from devstack.stack import services
 from emulator.post import post_events
+from emulator.post_summary import PostSummary
 from emulator.source import seed
-from emulator.summary import Summary
 
 
 def seeded_db(folder: Path, rows: int, seed_value: int) -> str:
@@ -42,7 +42,7 @@ class BackgroundPost:
 
     def __init__(self, mode: str, stack: Any, db_url: str, **options: Any) -> None:
         self.settled = 0
-        self.summaries: dict[str, Summary] = {}
+        self.summaries: dict[str, PostSummary] = {}
         self.error: BaseException | None = None
         self._lock = threading.Lock()
         self._thread = threading.Thread(
@@ -83,7 +83,7 @@ class BackgroundPost:
             assert time.monotonic() < deadline, f"only {self.settled} of {n} records settled"
             time.sleep(0.05)
 
-    def join(self, timeout: float) -> dict[str, Summary]:
+    def join(self, timeout: float) -> dict[str, PostSummary]:
         self._thread.join(timeout)
         assert not self._thread.is_alive(), f"posting still running after {timeout:.0f} s"
         if self.error is not None:
@@ -125,12 +125,12 @@ def reconcile_run(
     path: str,
     db_url: str,
     rows: int,
-    summaries: dict[str, Summary],
+    summaries: dict[str, PostSummary],
     landed: dict[str, list[bytes]],
     table_uri: Callable[[str], str],
-) -> dict[str, Row]:
+) -> dict[str, TableReconciliation]:
     """The same checks as `make run`, per table; asserts that every one holds."""
-    out: dict[str, Row] = {}
+    out: dict[str, TableReconciliation] = {}
     for t in TABLES:
         facts: SourceFacts = source_facts(db_url, t, rows)
         keys, nulls = cleaned_counts(table_uri(t), t)
@@ -147,7 +147,7 @@ def reconcile_run(
     return out
 
 
-def describe(rows: dict[str, Row]) -> str:
+def describe(rows: dict[str, TableReconciliation]) -> str:
     return ", ".join(
         f"{t}: landed {r.landed} (dupes {r.duplicates}) cleaned {r.cleaned}"
         for t, r in rows.items()

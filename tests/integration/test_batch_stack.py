@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from contracts.names import TABLES
-from jobs.batch import analytics
+from contracts.answers import ANSWERS
+from contracts.names import BATCH_SUMMARY_FILE, TABLES
+from emulator.api import write_landed
 from jobs.batch.__main__ import main
 from jobs.common.spark import apply_s3a
-from tests.batch_landing import write_landed
 
 pytestmark = pytest.mark.integration
 
@@ -50,11 +50,11 @@ def test_batch_job_on_the_stack_bucket(
     for table in TABLES:
         log = f"{prefix}/batch/{stack.names.table(table)}/_delta_log/00000000000000000000.json"
         assert log in keys
-    for name, columns in analytics.COLUMNS.items():
-        body = s3.get_object(Bucket=stack.bucket, Key=f"{prefix}/batch/{name}.csv")["Body"]
+    for name, answer in ANSWERS.items():
+        body = s3.get_object(Bucket=stack.bucket, Key=f"{prefix}/batch/{answer.file_name}")["Body"]
         header, *rows = list(csv.reader(io.StringIO(body.read().decode())))
-        assert header == columns and rows, name
-    summary = s3.get_object(Bucket=stack.bucket, Key=f"{prefix}/batch/batch-summary.json")
+        assert header == list(answer.columns) and rows, name
+    summary = s3.get_object(Bucket=stack.bucket, Key=f"{prefix}/batch/{BATCH_SUMMARY_FILE}")
     counts = json.loads(summary["Body"].read())
     assert counts["landed"] == dict.fromkeys(TABLES, EVENTS + DUPLICATES)
     assert counts["cleaned"] == dict.fromkeys(TABLES, EVENTS)

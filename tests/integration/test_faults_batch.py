@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from contracts.names import TABLES
-from devstack.run.sink import SinkReader, end_offsets, wait_landed
+from devstack.run.s3_landed import SinkReader, end_offsets, wait_landed
 from jobs.batch import storage
 from jobs.common import quality
 from tests.integration.faults import (

@@ -19,7 +19,7 @@ from deltalake import DeltaTable
 
 from contracts.names import TABLES
 from devstack.config import REPO_ROOT
-from devstack.run import kinesis
+from devstack.run import kinesis_landed
 from tests.integration.faults import BackgroundPost, describe, reconcile_run, seeded_db
 
 pytestmark = pytest.mark.integration
@@ -63,8 +63,8 @@ def test_streaming_job_survives_kill9(stack: Any, tmp_path: Path) -> None:
     db_url = seeded_db(tmp_path, ROWS, seed_value=2024)
     client = stack.aws("kinesis")
     streams = stack.names.streams
-    start = kinesis.start_instant()
-    tables = {t: tmp_path / "tables" / "stream" / stack.names.table(t) for t in TABLES}
+    start = kinesis_landed.start_instant()
+    tables = {t: tmp_path / "tables" / stack.names.table(t) for t in TABLES}
 
     job = start_job(stack, tmp_path, start, "1")
     try:
@@ -91,7 +91,7 @@ def test_streaming_job_survives_kill9(stack: Any, tmp_path: Path) -> None:
             again.wait()
     assert code == 0, (tmp_path / "job-available-now.log").read_text()[-3000:]
 
-    landed = kinesis.records_since(client, streams, start)
+    landed = kinesis_landed.records_since(client, streams, start)
     by_table = {stack.names.table_of_stream(s): v for s, v in landed.items()}
     rows = reconcile_run("stream", db_url, ROWS, summaries, by_table, lambda t: str(tables[t]))
     print(f"kill -9 streaming job after {done_before_kill} rows: {describe(rows)}")

@@ -16,7 +16,7 @@ from jobs.common.schemas import CLEAN_SCHEMAS
 from jobs.common.spark import apply_s3a
 from jobs.streaming.__main__ import config_from as stream_config
 from jobs.streaming.__main__ import parse_args as stream_args
-from jobs.streaming.sink import Counts, batch_writer
+from jobs.streaming.delta_merge import Counts, batch_writer
 from tests.stream_records import kinesis_records
 
 pytestmark = pytest.mark.integration
@@ -35,14 +35,14 @@ def test_both_jobs_write_to_object_storage(
     apply_s3a(spark, stack.env)
     prefix = f"it-locations-{secrets.token_hex(4)}"
     base = f"{scheme}://{stack.bucket}/{prefix}"
-    batch = batch_config(batch_args(["--input", base, "--output", f"{base}/out"]))
+    batch = batch_config(batch_args(["--input", base, "--output", f"{base}/out/batch"]))
     stream = stream_config(
-        stream_args(["--output", f"{base}/out", "--checkpoints", f"{base}/ck"]), False
+        stream_args(["--output", f"{base}/out/stream", "--checkpoints", f"{base}/ck"]), False
     )
     table = NAMES.table("user")
 
     batch_target = batch.tables.target(NAMES, "user")
-    assert batch_target.location == f"{base}/out/{table}"
+    assert batch_target.location == f"{base}/out/batch/{table}"
     batch_target.replace(spark.createDataFrame([(1, "Ann Lee", 31, None)], CLEAN_SCHEMAS["user"]))
     assert batch_target.read(spark).count() == 1
 
@@ -56,7 +56,7 @@ def test_both_jobs_write_to_object_storage(
 
     s3 = stack.aws("s3")
     keys = {o["Key"] for o in s3.list_objects_v2(Bucket=stack.bucket, Prefix=prefix)["Contents"]}
-    assert f"{prefix}/out/{table}/_delta_log/00000000000000000000.json" in keys
+    assert f"{prefix}/out/batch/{table}/_delta_log/00000000000000000000.json" in keys
     assert f"{prefix}/out/stream/{table}/_delta_log/00000000000000000000.json" in keys
     metrics = s3.get_object(Bucket=stack.bucket, Key=f"{prefix}/ck/{table}.metrics.json")
     assert json.loads(metrics["Body"].read())["received"] == 1

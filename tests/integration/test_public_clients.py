@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
+from contracts.answers import ANSWERS
 from contracts.names import TABLES
-from devstack.run.sink import SinkReader, end_offsets, wait_landed
+from devstack.run.s3_landed import SinkReader, end_offsets, wait_landed
 from emulator.post import post_events
 from emulator.source import engine_for, read_rows
-from jobs.batch import analytics
 from jobs.batch.job import JobConfig
 from jobs.batch.job import run as run_batch
 from jobs.common.locations import to_uri
@@ -85,13 +85,13 @@ def test_public_shapes_reach_both_jobs_with_the_source_values(
             tables=Tables(output=to_uri(str(tmp_path / "batch"))),
             names=names,
         ),
-        progress=lambda line: None,
+        say=lambda line: None,
     )
     stream_config = StreamConfig(
         names=names,
-        tables=TABLES,
+        streams=TABLES,
         checkpoints=to_uri(str(tmp_path / "checkpoints")),
-        output_uri=to_uri(str(tmp_path / "tables")),
+        tables=Tables(output=to_uri(str(tmp_path / "tables"))),
         initial_position="earliest",
         region=stack.env["AWS_REGION"],
         endpoint=stack.aws_endpoint,
@@ -101,7 +101,7 @@ def test_public_shapes_reach_both_jobs_with_the_source_values(
             "awsSecretKey": stack.env["AWS_SECRET_ACCESS_KEY"],
         },
     )
-    stream = run_stream(spark, stream_config, on_databricks=False, progress=lambda line: None)
+    stream = run_stream(spark, stream_config, on_databricks=False, say=lambda line: None)
 
     source = source_rows(db_url)
     for table in TABLES:
@@ -116,6 +116,6 @@ def test_public_shapes_reach_both_jobs_with_the_source_values(
         for q in (batch.quality[table], stream.quality[table]):
             assert (q.malformed, q.unparseable_total) == (0, 0), q
     oracle = answers(source["pin"], source["geo"], source["user"])
-    for name in analytics.COLUMNS:
+    for name in ANSWERS:
         with (tmp_path / "results" / f"{name}.csv").open(newline="") as f:
             assert list(csv.reader(f))[1:] == oracle[name], name

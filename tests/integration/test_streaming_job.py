@@ -25,6 +25,7 @@ from emulator.source import engine_for, read_rows
 from jobs.common.cleaning import CLEANERS
 from jobs.common.locations import local_path, to_uri
 from jobs.common.schemas import WIRE_SCHEMAS
+from jobs.common.tables import Tables
 from jobs.streaming.job import StreamConfig, run
 from tests.integration.faults import seeded_db
 
@@ -51,9 +52,9 @@ def post(stack: Any, pipeline: Any, db_url: str) -> None:
 def config(stack: Any, pipeline: Any, tmp_path: Path) -> StreamConfig:
     return StreamConfig(
         names=pipeline.names,
-        tables=TABLES,
+        streams=TABLES,
         checkpoints=to_uri(str(tmp_path / "checkpoints")),
-        output_uri=to_uri(str(tmp_path / "tables")),
+        tables=Tables(output=to_uri(str(tmp_path / "tables"))),
         initial_position="earliest",
         region=stack.env["AWS_REGION"],
         endpoint=stack.aws_endpoint,
@@ -94,14 +95,14 @@ def test_events_land_cleaned_once_even_when_posted_again(
     post(stack, pipeline, db_url)
     post(stack, pipeline, db_url)  # a retrying client: every event delivered twice, one run
     lines: list[str] = []
-    read = run(spark, cfg, on_databricks=False, progress=lines.append)
+    read = run(spark, cfg, on_databricks=False, say=lines.append)
     assert all(n >= 2 * EVENTS for n in read.received.values()), (read, lines)
     assert all(q.malformed == q.unparseable_total == 0 for q in read.quality.values()), lines
     assert_exactly_once(spark, cfg, db_url)
-    assert (tmp_path / "tables" / "stream" / pipeline.names.table("pin")).is_dir()
+    assert (tmp_path / "tables" / pipeline.names.table("pin")).is_dir()
 
     post(stack, pipeline, db_url)  # and once more, for the next run of the job
-    read = run(spark, cfg, on_databricks=False, progress=lines.append)
+    read = run(spark, cfg, on_databricks=False, say=lines.append)
     assert all(n >= EVENTS for n in read.received.values()), (read, lines)
     assert_exactly_once(spark, cfg, db_url)
     assert any(" 0 new" in line for line in lines)
@@ -151,7 +152,7 @@ def test_killed_job_restarts_without_loss_or_duplicates(
     replayed = [t for t in TABLES if _uncommitted(cfg.checkpoint(t))]
     print(f"killed with {before} rows stored; batches to replay: {replayed or 'none'}")
 
-    run(spark, cfg, on_databricks=False, progress=lambda line: None)
+    run(spark, cfg, on_databricks=False, say=lambda line: None)
     assert_exactly_once(spark, cfg, db_url)
 
 

@@ -9,8 +9,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from contracts.answers import ANSWERS
 from jobs.batch import analytics
-from jobs.batch.analytics import Tables
+from jobs.batch.analytics import CleanTables
 from jobs.common.schemas import CLEAN_SCHEMAS
 
 T = dt.datetime
@@ -36,16 +37,16 @@ def user(
 
 def tables(
     spark: Any, pins: Sequence[Any], geos: Sequence[Any] = (), users: Sequence[Any] = ()
-) -> Tables:
+) -> CleanTables:
     def df(table: str, rows: Sequence[Any]) -> Any:
         return spark.createDataFrame(list(rows), CLEAN_SCHEMAS[table])
 
-    return Tables(df("pin", pins), df("geo", geos), df("user", users))
+    return CleanTables(df("pin", pins), df("geo", geos), df("user", users))
 
 
-def answer(name: str, t: Tables) -> list[tuple[Any, ...]]:
+def answer(name: str, t: CleanTables) -> list[tuple[Any, ...]]:
     df = analytics.QUESTIONS[name](analytics.facts(t))
-    assert df.columns == analytics.COLUMNS[name]
+    assert df.columns == list(ANSWERS[name].columns)
     return [tuple(r) for r in df.collect()]
 
 
@@ -108,7 +109,7 @@ def test_q5_most_popular_category_by_year(spark: Any) -> None:
     assert answer("q5", t) == [(2018, "art", 1), (2022, "travel", 2)]
 
 
-def q6_tables(spark: Any) -> Tables:
+def q6_tables(spark: Any) -> CleanTables:
     return tables(
         spark,
         pins=[
@@ -251,3 +252,7 @@ def test_q11_median_followers_by_age_group_and_join_year(spark: Any) -> None:
         users=[user(i, f"U {i}", a, j) for i, ((a, j), _) in enumerate(events)],
     )
     assert answer("q11", t) == [("18-24", 2015, 15.0), ("18-24", 2016, 7.0), ("50+", 2015, 2.0)]
+
+
+def test_every_answer_of_the_contract_has_one_question() -> None:
+    assert list(analytics.QUESTIONS) == list(ANSWERS)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import glob
 import re
+from pathlib import Path
 
 import pytest
 
 from contracts.names import (
     DEFAULT_PIPELINE_ID,
-    SOURCE_TABLES,
     TABLES,
     Names,
+    SinkKey,
     pipeline_id_from_env,
+    sink_glob,
     sink_key,
     sink_prefix,
 )
@@ -29,13 +32,37 @@ def test_names_of_design_section_3() -> None:
     ]
     assert N.bucket == "user-0a1b2c3d4e5f-bucket"
     assert N.table("geo") == "0a1b2c3d4e5f_geo_table"
-    assert N.stream_table("user") == "stream.0a1b2c3d4e5f_user_table"
+    assert N.stream_metrics_file("user") == "0a1b2c3d4e5f_user_table.metrics.json"
 
 
 def test_sink_keys_carry_a_ten_digit_start_offset() -> None:
     key = sink_key("0a1b2c3d4e5f.pin", 0, 1234)
     assert key == "topics/0a1b2c3d4e5f.pin/partition=0/0a1b2c3d4e5f.pin+0+0000001234.json"
     assert key.startswith(sink_prefix("0a1b2c3d4e5f.pin"))
+
+
+def test_sink_keys_parse_back_under_any_prefix() -> None:
+    for key in (sink_key("t.pin", 2, 1500), "runs/r1/" + sink_key("t.pin", 2, 1500, "landing")):
+        parsed = SinkKey.parse(key)
+        assert parsed is not None and parsed.key == key
+        assert (parsed.topic, parsed.partition, parsed.start_offset) == ("t.pin", 2, 1500)
+    for other in (
+        "topics/t.pin/partition=2/t.pin+2+1500.json",  # fewer than 10 digits
+        "topics/t.pin/partition=2/t.geo+2+0000001500.json",  # another topic's name
+        "topics/t.pin/partition=2/t.pin+3+0000001500.json",  # another partition's name
+        "topics/t.pin/partition=2/t.pin+2+0000001500.json.tmp",
+        "t.pin/partition=2/t.pin+2+0000001500.json",  # no topics dir
+    ):
+        assert SinkKey.parse(other) is None, other
+
+
+def test_sink_glob_matches_every_object_of_one_topic(tmp_path: Path) -> None:
+    keys = [sink_key("t.pin", p, start) for p in (0, 1) for start in (0, 500)]
+    for key in [*keys, sink_key("t.geo", 0, 0), "topics/t.pin/partition=0/notes.txt"]:
+        (tmp_path / key).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / key).write_text("{}\n")
+    found = glob.glob(sink_glob(str(tmp_path) + "/", "t.pin"))
+    assert sorted(found) == sorted(str(tmp_path / k) for k in keys)
 
 
 def test_topics_regex_matches_exactly_this_pipeline() -> None:
@@ -73,6 +100,5 @@ def test_pipeline_id_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Names.from_env().topic("pin") == "team-42.pin"
 
 
-def test_source_tables_agree_with_the_record_specs() -> None:
+def test_record_specs_follow_the_tables() -> None:
     assert tuple(SPECS) == TABLES
-    assert {t: s.source_table for t, s in SPECS.items()} == SOURCE_TABLES

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from contracts import sentinels
 from contracts.records import SPECS
-from emulator import source, vocab
+from emulator import source
 from emulator.generate import Generator, as_dicts
 
 ROWS = 6000
@@ -124,14 +125,14 @@ def test_stored_types_follow_the_specs(db: sqlite3.Connection) -> None:
 @pytest.mark.parametrize(
     ("column", "sentinel"),
     [
-        ("title", vocab.NO_TITLE),
-        ("description", vocab.NO_DESCRIPTION[0]),
-        ("description", vocab.NO_DESCRIPTION[1]),
-        ("description", vocab.NO_DESCRIPTION[2]),
-        ("poster_name", vocab.USER_INFO_ERROR),
-        ("follower_count", vocab.USER_INFO_ERROR),
-        ("tag_list", vocab.NO_TAGS),
-        ("image_src", vocab.IMAGE_SRC_ERROR),
+        ("title", sentinels.NO_TITLE),
+        ("description", sentinels.NO_DESCRIPTION[0]),
+        ("description", sentinels.NO_DESCRIPTION[1]),
+        ("description", sentinels.NO_DESCRIPTION[2]),
+        ("poster_name", sentinels.USER_INFO_ERROR),
+        ("follower_count", sentinels.USER_INFO_ERROR),
+        ("tag_list", sentinels.NO_TAGS),
+        ("image_src", sentinels.IMAGE_SRC_ERROR),
     ],
 )
 def test_each_sentinel_at_a_few_percent(db: sqlite3.Connection, column: str, sentinel: str) -> None:
@@ -146,13 +147,13 @@ def test_some_empty_strings(db: sqlite3.Connection, column: str) -> None:
 
 def test_literal_sentinel_texts() -> None:
     # The cleaning rules match these exact strings (DESIGN section 4).
-    assert vocab.NO_TAGS == "N,o, ,T,a,g,s, ,A,v,a,i,l,a,b,l,e"
-    assert vocab.NO_DESCRIPTION == (
+    assert sentinels.NO_TAGS == "N,o, ,T,a,g,s, ,A,v,a,i,l,a,b,l,e"
+    assert sentinels.NO_DESCRIPTION == (
         "No description available Story format",
         "No description available",
         "Untitled",
     )
-    assert (vocab.NO_TITLE, vocab.USER_INFO_ERROR, vocab.IMAGE_SRC_ERROR) == (
+    assert (sentinels.NO_TITLE, sentinels.USER_INFO_ERROR, sentinels.IMAGE_SRC_ERROR) == (
         "No Title Data Available",
         "User Info Error",
         "Image src error.",
@@ -163,7 +164,7 @@ def test_follower_counts_plain_k_and_m(db: sqlite3.Connection) -> None:
     counts = [
         c
         for c in _column(db, "pinterest_data", "follower_count")
-        if c not in ("", vocab.USER_INFO_ERROR)
+        if c not in ("", sentinels.USER_INFO_ERROR)
     ]
     pattern = re.compile(r"^\d+(\.\d)?[kM]?$")
     assert all(pattern.match(c) for c in counts)

@@ -21,7 +21,7 @@ from jobs.batch.__main__ import parse_args as batch_args
 from jobs.common.schemas import CLEAN_SCHEMAS
 from jobs.streaming.__main__ import config_from as stream_config
 from jobs.streaming.__main__ import parse_args as stream_args
-from jobs.streaming.sink import Counts, batch_writer
+from jobs.streaming.delta_merge import Counts, batch_writer
 from tests.stream_records import kinesis_records
 
 NAMES = Names("0a1b2c3d4e5f")
@@ -41,10 +41,13 @@ def _local(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DATABRICKS_RUNTIME_VERSION", raising=False)
 
 
-def configs(output: str, checkpoints: str, databricks: bool = False) -> tuple[Any, Any]:
+def configs(
+    output: str, checkpoints: str, databricks: bool = False, stream_output: str | None = None
+) -> tuple[Any, Any]:
     batch = batch_config(batch_args(["--input", output, "--output", output]))
     stream = stream_config(
-        stream_args(["--output", output, "--checkpoints", checkpoints]), databricks
+        stream_args(["--output", stream_output or output, "--checkpoints", checkpoints]),
+        databricks,
     )
     return batch, stream
 
@@ -52,13 +55,16 @@ def configs(output: str, checkpoints: str, databricks: bool = False) -> tuple[An
 @pytest.mark.parametrize("form", LOCAL_FORMS)
 def test_local_forms_on_both_jobs(spark: Any, tmp_path: Path, form: str) -> None:
     spell = LOCAL_FORMS[form]
-    batch, stream = configs(spell(tmp_path / "out"), spell(tmp_path / "ck"))
-    base = f"file:{tmp_path}/out"
+    # Each job its own folder, as `make run` gives them: the tables have the same names.
+    batch, stream = configs(
+        spell(tmp_path / "batch"), spell(tmp_path / "ck"), stream_output=spell(tmp_path / "stream")
+    )
+    base = f"file:{tmp_path}"
     batch_target = batch.tables.target(NAMES, "user")
     stream_target = stream.target("user")
-    assert batch_target.location == f"{base}/{TABLE}"
+    assert batch_target.location == f"{base}/batch/{TABLE}"
     assert stream_target.location == f"{base}/stream/{TABLE}"
-    assert (batch.input_uri, batch.results) == (base, base)
+    assert (batch.input_uri, batch.results) == (f"{base}/batch", f"{base}/batch")
 
     # The batch job's write: replace the table (each run rebuilds it).
     rows = spark.createDataFrame([(1, "Ann Lee", 31, None)], CLEAN_SCHEMAS["user"])
@@ -98,7 +104,7 @@ def test_remote_forms_on_both_jobs(
         monkeypatch.setenv("DATABRICKS_RUNTIME_VERSION", "17.3")
     batch, stream = configs(output, f"{output.rstrip('/')}/checkpoints", databricks)
     assert batch.tables.target(NAMES, "user").location == f"{base}/{TABLE}"
-    assert stream.target("user").location == f"{base}/stream/{TABLE}"
+    assert stream.target("user").location == f"{base}/{TABLE}"
     assert stream.checkpoint("user") == f"{base}/checkpoints/{TABLE}"
     assert batch.input_uri == batch.results == base
 
@@ -117,6 +123,27 @@ def test_catalog_tables_on_both_jobs() -> None:
     assert batch.tables.target(NAMES, "user").location == f"main.pinterest.{TABLE}"
     assert batch.tables.target(NAMES, "user").sql_name == f"`main`.`pinterest`.`{TABLE}`"
     assert stream.target("user").location == f"main.pinterest_stream.{TABLE}"
+    stream = stream_config(stream_args(["--catalog", "main", "--checkpoints", "s3://b/c"]), True)
+    assert stream.target("user").location == f"main.stream.{TABLE}"  # the streaming default
+
+
+@pytest.mark.parametrize(
+    ("flags", "error"),
+    [
+        (["--output", "o", "--schema", "s"], "--catalog and --schema go together"),
+        ([], "give --output, or --catalog and --schema"),
+    ],
+)
+def test_table_flags_are_checked_alike_on_both_jobs(
+    flags: list[str], error: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from jobs.batch.__main__ import main as batch_main
+    from jobs.streaming.__main__ import main as stream_main
+
+    assert batch_main(["--input", "in", "--results", "r", *flags]) == 2
+    assert stream_main(["--checkpoints", "ck", *flags]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and all(line.endswith(error) for line in err), err
 
 
 @pytest.mark.parametrize("bad", ["http://host/x", "file://elsewhere/x", "s3://"])

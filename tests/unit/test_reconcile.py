@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from devstack.reconcile import SourceFacts, TableCounts, reconcile_table, summarize, verify
+from devstack.run.reconcile import SourceFacts, TableCounts, reconcile_table, summarize, verify
 
 KEYS = {str(i) for i in range(10)}
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from devstack.report import QUESTIONS, write_report
+from contracts.answers import ANSWERS
+from devstack.run.report import write_report
 
-ANSWERS = {
+CSV = {
     "q4": "country,category,category_count\nAlbania,art,3\nChile,travel,2\n",
     "q5": "post_year,category,category_count\n2018,art,4\n2019,quotes,5\n",
     "q6a": "country,poster_name,follower_count\nAlbania,Ann Lee,26000\n",
@@ -23,7 +24,7 @@ ANSWERS = {
 
 def test_report_embeds_everything(tmp_path: Path) -> None:
     (tmp_path / "results").mkdir()
-    for key, text in ANSWERS.items():
+    for key, text in CSV.items():
         (tmp_path / "results" / f"{key}.csv").write_text(text)
     rec = {
         "run": "20250101-000000",
@@ -47,8 +48,8 @@ def test_report_embeds_everything(tmp_path: Path) -> None:
         "timings": {"stack": 1.5, "seed": 0.2},
     }
     html = write_report(tmp_path, rec).read_text()
-    assert html.count("data:image/png;base64,") == len(QUESTIONS) + 1  # + timings chart
-    for q in QUESTIONS:
+    assert html.count("data:image/png;base64,") == len(ANSWERS) + 1  # + timings chart
+    for q in ANSWERS.values():
         assert f"<h3>{q.key}:" in html
     assert "Albania" in html and "S3 records" in html and "exact" in html
     # Self-contained: no links to files or hosts.
@@ -59,3 +60,35 @@ def test_missing_answer_is_flagged(tmp_path: Path) -> None:
     (tmp_path / "results").mkdir()
     html = write_report(tmp_path, {"ok": False, "checks": [], "paths": {}}).read_text()
     assert "missing: q4.csv" in html and "NOT exact" in html
+
+
+def test_reconciliation_counts_are_integers_with_one_landed_column(tmp_path: Path) -> None:
+    (tmp_path / "results").mkdir()
+
+    def row(landed: int, unit: str) -> dict[str, object]:
+        return {
+            "posted": 11153,
+            "acknowledged": 11153,
+            "landed": landed,
+            "landed_unit": unit,
+            "duplicates": landed - 11153,
+            "cleaned": 11153,
+            "rows_with_nulls": 1200,
+            "malformed": 0,
+            "unparseable": 0,
+        }
+
+    rec = {
+        "ok": True,
+        "checks": [],
+        "paths": {
+            "batch": {"pin": row(11155, "S3 records")},
+            "stream": {"pin": row(11153, "Kinesis records")},
+        },
+    }
+    html = write_report(tmp_path, rec).read_text()
+    table = html[html.index("<h2>Reconciliation</h2>") : html.index("<h2>Answers</h2>")]
+    assert not re.search(r"\d\.0\b", table), "a count printed as a float"
+    assert table.count("<th>landed") == 1
+    assert ">11155 S3 records<" in table and ">11153 Kinesis records<" in table
+    assert ">11153<" in table and ">1200<" in table

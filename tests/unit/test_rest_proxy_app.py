@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from devstack.rest_proxy.app import Settings, create_app, strip_prefix
+from devstack.rest_proxy.app import ProxySettings, create_app, strip_prefix
 from devstack.rest_proxy.backend import Delivery, PartitionInfo, TopicInfo
 from devstack.rest_proxy.payload import RESPONSE_TYPE, OutRecord
 
@@ -71,7 +71,7 @@ def backend() -> FakeBackend:
 
 @pytest.fixture
 def client(backend: FakeBackend) -> Iterator[TestClient]:
-    app = create_app(backend, Settings(max_body_bytes=1000))
+    app = create_app(backend, ProxySettings(max_body_bytes=1000))
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 

@@ -78,7 +78,7 @@ def test_json_log_lines() -> None:
     import logging
     import sys
 
-    from devstack.rest_proxy.jsonlog import JsonFormatter
+    from devstack.jsonlog import JsonFormatter
 
     try:
         raise ValueError("bad")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from devstack.rest_proxy import jsonlog
+from devstack import jsonlog
 from devstack.s3_sink.__main__ import load_config, main, parse_args
 from devstack.s3_sink.config import ConfigError, build, parse_properties
 

@@ -19,7 +19,7 @@ from confluent_kafka import KafkaError, KafkaException, TopicPartition
 from moto import mock_aws
 
 from devstack.s3_sink.config import build
-from devstack.s3_sink.sink import Sink, SinkError
+from devstack.s3_sink.loop import SinkError, SinkLoop
 
 BUCKET = "user-test-bucket"
 TOPIC = "abc.pin"
@@ -145,7 +145,7 @@ def s3(s3_client: Any) -> Any:
 
 def make_sink(
     s3: Any, consumer: FakeConsumer, clock: Clock, flush: int, rotate_ms: int = -1, **props: str
-) -> Sink:
+) -> SinkLoop:
     config = build(
         {
             "topics.regex": r"abc\.(pin|geo)",
@@ -155,12 +155,12 @@ def make_sink(
             **props,
         }
     )
-    sink = Sink(config, consumer, s3, clock=clock)
+    sink = SinkLoop(config, consumer, s3, clock=clock)
     sink.subscribe()
     return sink
 
 
-def poll(sink: Sink, clock: Clock, times: int, step: float = 0.1) -> None:
+def poll(sink: SinkLoop, clock: Clock, times: int, step: float = 0.1) -> None:
     for _ in range(times):
         sink.poll_once()
         clock.now += step
@@ -327,7 +327,7 @@ def test_put_failure_commits_nothing(s3: Any) -> None:
     assert consumer.commits == 0
 
 
-def _props(sink: Sink) -> dict[str, str]:
+def _props(sink: SinkLoop) -> dict[str, str]:
     c = sink.config
     return {"topics.regex": c.topics_regex, "s3.bucket.name": c.bucket, "flush.size": "3"}
 

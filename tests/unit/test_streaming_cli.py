@@ -108,7 +108,7 @@ def test_local_settings_and_table_names() -> None:
          "--max-records-per-batch", "500", "--endpoint", "http://127.0.0.1:4566"]
     )  # fmt: skip
     config = config_from(args, on_databricks=False)
-    assert config.target("pin").location == "file:/data/out/stream/0a1b2c3d4e5f_pin_table"
+    assert config.target("pin").location == "file:/data/out/0a1b2c3d4e5f_pin_table"
     assert config.checkpoint("geo") == "s3://b/ck/0a1b2c3d4e5f_geo_table"
     assert config.source_options("user", on_databricks=False) == {
         "streamName": "streaming-0a1b2c3d4e5f-user",

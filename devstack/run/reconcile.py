@@ -1,7 +1,7 @@
 """Reconciliation per table and path: posted = acknowledged, landed - duplicates = cleaned = posted,
 and no malformed line nor unparseable value (the jobs' own counts).
 
-Pure arithmetic over counts the run collected; the collecting lives in devstack.run. Every equation
+Pure arithmetic over counts the run collected; the collecting lives beside it. Every equation
 is a named check, so a run can say exactly which number does not add up.
 """
 
@@ -52,7 +52,9 @@ class Check:
 
 
 @dataclass
-class Row:
+class TableReconciliation:
+    """One table on one path of a run: its counts and the checks they must pass."""
+
     posted: int
     acknowledged: int
     landed: int
@@ -70,12 +72,14 @@ class Row:
     checks: list[Check] = field(default_factory=list)
 
 
-def reconcile_table(path: str, table: str, counts: TableCounts, source: SourceFacts) -> Row:
+def reconcile_table(
+    path: str, table: str, counts: TableCounts, source: SourceFacts
+) -> TableReconciliation:
     landed = sum(counts.landed_keys.values())
     landed_set = set(counts.landed_keys)
     cleaned = sum(counts.cleaned_keys.values())
     duplicates = landed - len(landed_set)
-    row = Row(
+    row = TableReconciliation(
         posted=counts.posted,
         acknowledged=counts.acknowledged,
         landed=landed,
@@ -122,7 +126,7 @@ def _check(path: str, table: str, name: str, got: int, want: int) -> Check:
     return Check(f"{path}/{table}: {name}", got == want, f"{got} (expected {want})")
 
 
-def summarize(rows: dict[str, dict[str, Row]]) -> dict[str, Any]:
+def summarize(rows: dict[str, dict[str, TableReconciliation]]) -> dict[str, Any]:
     """The JSON form: per path and table, the counts; all checks; `ok` when every check holds."""
     checks = [c for tables in rows.values() for r in tables.values() for c in r.checks]
     paths = {

@@ -24,9 +24,8 @@ from jobs.common.cleaning import EVENT_KEYS
 from jobs.common.errors import one_line
 from jobs.common.locations import write_text
 from jobs.common.quality import Quality
+from jobs.common.say import Say
 from jobs.common.tables import TableTarget
-
-Progress = Callable[[str], None]
 
 
 def as_lines(records: DataFrame) -> DataFrame:
@@ -97,7 +96,7 @@ class Metrics:
 def batch_writer(
     spark: SparkSession,
     target: TableTarget,
-    progress: Progress,
+    say: Say,
     counts: Counts,
     metrics: Metrics | None = None,
 ) -> Callable[[DataFrame, int], None]:
@@ -118,8 +117,8 @@ def batch_writer(
         counts.add(table, found, inserted)
         problem = metrics.write(counts, table) if metrics else None
         if problem:
-            progress(f"[{table}] {problem}")
-        progress(
+            say(f"[{table}] {problem}")
+        say(
             f"[{table}] batch {batch_id}: {found.landed} records, {inserted} new, "
             f"{found.records - inserted} duplicate or already stored, {found.brief()} "
             f"({time.perf_counter() - start:.1f} s)"

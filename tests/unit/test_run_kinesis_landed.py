@@ -10,7 +10,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from devstack.run import kinesis
+from devstack.run import kinesis_landed
 
 STREAM = "streaming-test-geo"
 
@@ -33,11 +33,11 @@ def put(client: Any, first: int, n: int) -> None:
 def test_records_since_the_start_only(client: Any) -> None:
     put(client, 0, 40)  # an earlier run
     time.sleep(0.01)
-    start = kinesis.start_instant()
+    start = kinesis_landed.start_instant()
     assert start.microsecond % 1000 == 0
     time.sleep(0.01)
     put(client, 40, 25)
-    got = kinesis.records_since(client, [STREAM, "empty"], start)
+    got = kinesis_landed.records_since(client, [STREAM, "empty"], start)
     assert sorted(got[STREAM]) == sorted(b'{"ind":%d}' % i for i in range(40, 65))
     assert got["empty"] == []
-    assert len(kinesis.shard_ids(client, STREAM)) == 2
+    assert len(kinesis_landed.shard_ids(client, STREAM)) == 2

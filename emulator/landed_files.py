@@ -1,7 +1,7 @@
-"""Sink-layout input for the batch job, made from the emulator's generator (tests and bench).
+"""Input for the batch job without the stack (its tests and benchmark).
 
-Writes what the S3 sink would land after the emulator posted `events` events:
-<root>/topics/<topic>/partition=<p>/<topic>+<p>+<start offset>.json, JSON lines in wire form.
+The objects the S3 sink would land after the emulator posted `events` events, written straight
+from the generator into a folder: contracts.names.SinkKey layout, JSON lines in wire form.
 """
 
 from __future__ import annotations
@@ -10,10 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from contracts.names import TABLES, Names, sink_key
-from contracts.records import SPECS, DatetimeStyle, dumps, to_wire
-from emulator.generate import Generator, as_dicts
-
-CHUNK = 20_000
+from contracts.records import DatetimeStyle, dumps
+from emulator.generate import wire_events
 
 
 def write_landed(
@@ -35,19 +33,16 @@ def write_landed(
     `datetimes` is how the client sent datetimes; `extra_lines` (e.g. malformed ones) land at
     the end of partition 0 of every table.
     """
-    writers = {t: _Landing(root, names.topic(t), partitions, per_file) for t in TABLES}
-    generator = Generator(seed)
+    writers = {t: _SinkObjects(root, names.topic(t), partitions, per_file) for t in TABLES}
     first: dict[str, list[str]] = {t: [] for t in TABLES}
     done = 0
-    while done < events:
-        batch = generator.batch(min(CHUNK, events - done))
-        for table, rows in zip(TABLES, batch, strict=True):
-            spec = SPECS[table]
-            lines = [dumps(to_wire(spec, row, datetimes)) for row in as_dicts(table, rows)]
+    for chunk in wire_events(events, seed, datetimes):
+        for table, rows in chunk.items():
+            lines = [dumps(row) for row in rows]
             for i, line in enumerate(lines, start=done):
                 writers[table].add(i % partitions, line)
             first[table].extend(lines[: max(0, duplicates - len(first[table]))])
-        done += len(batch[0])
+        done += len(chunk["pin"])
     for table in TABLES:
         for line in [*first[table], *extra_lines]:
             writers[table].add(0, line)
@@ -55,7 +50,7 @@ def write_landed(
     return {t: events + len(first[t]) + len(extra_lines) for t in TABLES}
 
 
-class _Landing:
+class _SinkObjects:
     """Buffers lines per partition and writes one object per `per_file` lines, like the sink."""
 
     def __init__(self, root: Path, topic: str, partitions: int, per_file: int) -> None:

@@ -1,5 +1,5 @@
-"""The streaming job's micro-batch write (jobs.streaming.sink) on records shaped like Kinesis':
-the batch job's checks and cleaning, counts in the progress line and the metrics file."""
+"""The streaming job's micro-batch write (jobs.streaming.delta_merge) on records shaped like
+Kinesis': the batch job's checks and cleaning, counts in the progress line and the metrics file."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 from contracts.names import Names
 from jobs.common.locations import to_uri
 from jobs.common.tables import Tables
-from jobs.streaming.sink import Counts, Metrics, batch_writer
+from jobs.streaming.delta_merge import Counts, Metrics, batch_writer
 from tests.stream_records import kinesis_records
 
 NAMES = Names("0a1b2c3d4e5f")
@@ -29,7 +29,7 @@ def geo(ind: int, timestamp: str) -> str:
 
 
 def test_a_micro_batch_is_checked_counted_and_merged_once(spark: Any, tmp_path: Path) -> None:
-    target = Tables(output=to_uri(str(tmp_path / "tables")), folder="stream").target(NAMES, "geo")
+    target = Tables(output=to_uri(str(tmp_path / "tables"))).target(NAMES, "geo")
     target.ensure(spark)
     counts, lines = Counts(), []
     metrics = Metrics(to_uri(str(tmp_path / "ck")), "geo.metrics.json")

@@ -1,4 +1,5 @@
-"""One JSON object per line on stderr: what log shippers and `jq` read."""
+"""The REST proxy's and the S3 sink's logs: one JSON object per line on stderr, as log shippers
+and `jq` read them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`make run` reads what the jobs counted (devstack.run.quality) from their own files."""
+"""`make run` reads what the jobs counted (devstack.run.job_counts) from their own files."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from contracts.names import Names
-from devstack.run.jobs import JobError
-from devstack.run.quality import job_quality
+from devstack.run.job_counts import job_quality
+from devstack.run.job_process import JobError
 
 NAMES = Names("0a1b2c3d4e5f")
 

@@ -9,7 +9,6 @@ run's records are those at offsets in [baseline, target).
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -18,12 +17,10 @@ from typing import Any
 
 from confluent_kafka import Consumer, TopicPartition
 
-from contracts.names import sink_prefix
+from contracts.names import SinkKey, sink_key, sink_prefix
 
 Offsets = dict[tuple[str, int], int]
 """(topic, partition) -> offset."""
-
-_KEY_RE = re.compile(r"/partition=(\d+)/[^/]+\+\d+\+(\d{10})\.json$")
 
 
 def end_offsets(bootstrap: str, topics: list[str], timeout: float = 15.0) -> Offsets:
@@ -76,10 +73,10 @@ class SinkReader:
         )
         for page in pages:
             for item in page.get("Contents", []):
-                match = _KEY_RE.search(item["Key"])
-                if match:
-                    entry = (int(match.group(2)), item["Key"], item["ETag"])
-                    listed.setdefault(int(match.group(1)), []).append(entry)
+                parsed = SinkKey.parse(item["Key"])
+                if parsed and parsed.topic == topic:
+                    entry = (parsed.start_offset, item["Key"], item["ETag"])
+                    listed.setdefault(parsed.partition, []).append(entry)
         out = []
         for partition, entries in listed.items():
             lo = base.get((topic, partition), 0)
@@ -145,8 +142,7 @@ class SinkReader:
                 ]
                 if not keep:
                     continue
-                dest = f"{prefix}/topics/{topic}/partition={obj.partition}/"
-                dest += f"{topic}+{obj.partition}+{keep[0][0]:010d}.json"
+                dest = f"{prefix}/{sink_key(topic, obj.partition, keep[0][0])}"
                 if len(keep) == len(obj.lines):
                     source = {"Bucket": self.bucket, "Key": obj.key}
                     self.s3.copy_object(Bucket=self.bucket, Key=dest, CopySource=source)

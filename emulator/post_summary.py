@@ -10,7 +10,7 @@ from rich.table import Table
 
 
 @dataclass
-class Summary:
+class PostSummary:
     """Counts are of distinct records: a record retried three times is sent once."""
 
     table: str
@@ -66,7 +66,7 @@ class Summary:
         return self.failed == 0 and self.acknowledged == self.total and not self.interrupted
 
 
-def render(summaries: dict[str, Summary], console: Console, title: str = "posted") -> None:
+def render(summaries: dict[str, PostSummary], console: Console, title: str = "posted") -> None:
     table = Table(title=title)
     for name in ("table", "sent", "acknowledged", "failed", "seconds", "records/s"):
         table.add_column(name, justify="left" if name == "table" else "right")

@@ -10,7 +10,7 @@ import pytest
 from moto import mock_aws
 
 from contracts.names import sink_key
-from devstack.run.sink import SinkReader, key_counts
+from devstack.run.s3_landed import SinkReader, key_counts
 
 BUCKET = "user-test-bucket"
 TOPIC = "test.geo"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from contracts.names import Names
-from devstack.run.jobs import JobError
+from contracts.names import BATCH_SUMMARY_FILE, Names
+from devstack.run.job_process import JobError
 
 
 def job_quality(run_dir: Path, names: Names, path: str, table: str) -> tuple[int, dict[str, int]]:
@@ -19,9 +19,9 @@ def job_quality(run_dir: Path, names: Names, path: str, table: str) -> tuple[int
     batch: results/batch-summary.json; stream: the metrics file beside the checkpoints.
     """
     if path == "batch":
-        where = run_dir / "results" / "batch-summary.json"
+        where = run_dir / "results" / BATCH_SUMMARY_FILE
     else:
-        where = run_dir / "checkpoints" / f"{names.table(table)}.metrics.json"
+        where = run_dir / "checkpoints" / names.stream_metrics_file(table)
     try:
         data = json.loads(where.read_text(encoding="utf-8"))
         found = data["quality"][table] if path == "batch" else data["quality"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,57 +19,10 @@ matplotlib.use("Agg")  # no display on servers and in CI
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from contracts.answers import ANSWERS, Answer
+
 MAX_BARS = 25
 """Longer answers (one row per country) show their top rows in the chart; the table keeps all."""
-
-
-@dataclass(frozen=True)
-class Question:
-    key: str
-    title: str
-    labels: tuple[str, ...]
-    """Columns that name a bar."""
-    value: str
-    """The measured column."""
-
-
-QUESTIONS: tuple[Question, ...] = (
-    Question(
-        "q4", "Most popular category in each country", ("country", "category"), "category_count"
-    ),
-    Question(
-        "q5",
-        "Most popular category each year, 2018-2022",
-        ("post_year", "category"),
-        "category_count",
-    ),
-    Question(
-        "q6a",
-        "User with the most followers in each country",
-        ("country", "poster_name"),
-        "follower_count",
-    ),
-    Question(
-        "q6b", "Country whose top user has the most followers", ("country",), "follower_count"
-    ),
-    Question(
-        "q7", "Most popular category per age group", ("age_group", "category"), "category_count"
-    ),
-    Question("q8", "Median follower count per age group", ("age_group",), "median_follower_count"),
-    Question("q9", "Users joined per year, 2015-2020", ("post_year",), "number_users_joined"),
-    Question(
-        "q10",
-        "Median follower count by joining year, 2015-2020",
-        ("post_year",),
-        "median_follower_count",
-    ),
-    Question(
-        "q11",
-        "Median follower count by joining year and age group, 2015-2020",
-        ("age_group", "post_year"),
-        "median_follower_count",
-    ),
-)
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}
@@ -93,8 +45,8 @@ def write_report(run_dir: Path, reconciliation: dict[str, Any]) -> Path:
         "<h2>Answers</h2>",
     ]
     results = run_dir / "results"
-    for q in QUESTIONS:
-        parts.append(_answer_section(q, results / f"{q.key}.csv"))
+    for answer in ANSWERS.values():
+        parts.append(_answer_section(answer, results / answer.file_name))
     parts += ["<h2>Stage timings</h2>", _timings_section(reconciliation.get("timings", {}))]
     doc = (
         "<!doctype html><html><head><meta charset='utf-8'><title>Pipeline run report</title>"
@@ -130,7 +82,7 @@ def _reconciliation_tables(rec: dict[str, Any]) -> str:
                     "table": table,
                     "posted": r["posted"],
                     "acknowledged": r["acknowledged"],
-                    f"landed ({r['landed_unit']})": r["landed"],
+                    "landed": f"{r['landed']} {r['landed_unit']}",
                     "duplicates dropped": r["duplicates"],
                     "cleaned rows": r["cleaned"],
                     "sentinel rows kept with nulls": r["rows_with_nulls"],
@@ -140,8 +92,7 @@ def _reconciliation_tables(rec: dict[str, Any]) -> str:
             )
     if not rows:
         return "<p>No reconciliation.</p>"
-    frame = pd.DataFrame(rows).fillna("")
-    return frame.to_html(index=False, border=0) + _explanation()
+    return pd.DataFrame(rows).to_html(index=False, border=0) + _explanation()
 
 
 def _explanation() -> str:
@@ -155,7 +106,7 @@ def _explanation() -> str:
     )
 
 
-def _answer_section(q: Question, csv: Path) -> str:
+def _answer_section(q: Answer, csv: Path) -> str:
     head = f"<h3>{q.key}: {html.escape(q.title)}</h3>"
     if not csv.exists():
         return head + f"<p class='bad'>missing: {html.escape(csv.name)}</p>"
@@ -166,7 +117,7 @@ def _answer_section(q: Question, csv: Path) -> str:
     return head + _img(_answer_chart(q, frame)) + table
 
 
-def _answer_chart(q: Question, frame: pd.DataFrame) -> bytes:
+def _answer_chart(q: Answer, frame: pd.DataFrame) -> bytes:
     if q.key == "q11":
         return _lines_by_group(frame, q)
     # Long answers (per country) show their largest values; short ones keep the file's order
@@ -185,7 +136,7 @@ def _answer_chart(q: Question, frame: pd.DataFrame) -> bytes:
     return _png(fig)
 
 
-def _lines_by_group(frame: pd.DataFrame, q: Question) -> bytes:
+def _lines_by_group(frame: pd.DataFrame, q: Answer) -> bytes:
     fig, ax = plt.subplots(figsize=(9, 4))
     for group, part in frame.groupby("age_group"):
         part = part.sort_values("post_year")

@@ -8,15 +8,15 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from devstack.report import QUESTIONS
+from contracts.answers import ANSWERS
 
 MAX_ROWS = 12
 """Long answers (one row per country) are cut in the console; the CSV and report keep all."""
 
 
 def print_answers(results: Path, console: Console) -> None:
-    for q in QUESTIONS:
-        path = results / f"{q.key}.csv"
+    for q in ANSWERS.values():
+        path = results / q.file_name
         if not path.exists():
             console.print(f"[red]{q.key}: {path} is missing[/red]")
             continue

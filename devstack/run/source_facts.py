@@ -8,9 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from contracts.records import SPECS
-from devstack.reconcile import SourceFacts
+from devstack.run.reconcile import SourceFacts
 
 # DESIGN section 4: values the source uses for "missing"; cleaning (section 7) turns them to null.
+# An independent copy on purpose, like the rest of this module: the run checks the jobs' cleaning
+# against its own reading of the design, so it must not share contracts.sentinels with them.
 PIN_SENTINELS: dict[str, frozenset[str]] = {
     "title": frozenset({"No Title Data Available"}),
     "description": frozenset(

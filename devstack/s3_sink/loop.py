@@ -46,7 +46,7 @@ def consumer_config(config: SinkConfig, bootstrap: str) -> dict[str, Any]:
     return conf
 
 
-class Sink:
+class SinkLoop:
     def __init__(
         self,
         config: SinkConfig,

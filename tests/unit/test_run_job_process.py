@@ -1,4 +1,4 @@
-"""`make run` runs each Spark job as a child process (devstack.run.jobs.run_job)."""
+"""`make run` runs each Spark job as a child process (devstack.run.job_process.run_job)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from devstack.run.jobs import JobError, run_job
+from devstack.run.job_process import JobError, run_job
 
 
 def job(code: int) -> list[str]:
