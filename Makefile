@@ -30,10 +30,11 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## create or update the project virtualenv (.venv)
 
-lint: $(STAMP) ## ruff (lint + format check) and mypy
+lint: $(STAMP) ## ruff (lint + format check), mypy, and the layering (lint-imports, README's "may import")
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 fmt: $(STAMP) ## format the code
 	$(PY) -m ruff format .
