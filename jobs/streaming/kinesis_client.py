@@ -175,8 +175,9 @@ class ShardPoller:
         records = fetched
         since = off.timestamp_of(token)
         if since is not None:
-            # Some engines (LocalStack's) match AT_TIMESTAMP to the second: drop what is older,
-            # so the start is exact and a re-read drops the same records.
+            # AT_TIMESTAMP can arrive in whole seconds (older botocore sends integer epoch
+            # seconds; newer sends microseconds) or be matched coarsely by an engine: drop what
+            # is older, so the start is exact and a re-read drops the same records.
             records = [r for r in fetched if arrival_ms(r) >= since]
         nxt = resp.get("NextShardIterator")
         closed = nxt is None
