@@ -251,6 +251,14 @@ tf-validate: tf-tools ## terraform init (TF_PLUGIN_DIR mirror), validate and tes
 	$(TF_OFFLINE) $(TF) validate -no-color
 	$(TF_OFFLINE) TF_VAR_s3_sink_plugin_zip=../empty-plugin.zip TF_VAR_plugin_zip_path=../empty-plugin.zip \
 		$(TF) test -no-color
+	@# tests/upgrade plans today's root on the state of an older layout (state_key: terraform >= 1.11).
+ifeq ($(TF),$(TOFU))
+	@echo "tf-validate: terraform/tests/upgrade NOT run: OpenTofu has no state_key (CI runs it with terraform)"
+else
+	$(TF_OFFLINE) $(TF) init -no-color -input=false -backend=false -plugin-dir=$(abspath $(TF_PLUGIN_DIR)) \
+		-test-directory=tests/upgrade > ../init-upgrade.log || { cat ../init-upgrade.log; exit 1; }
+	$(TF_OFFLINE) TF_VAR_s3_sink_plugin_zip=../empty-plugin.zip $(TF) test -no-color -test-directory=tests/upgrade
+endif
 	cd $(TF_SCRATCH)/terraform/envs/local && CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 $(TF) init -no-color \
 		-input=false -backend=false -plugin-dir=$(abspath $(TF_PLUGIN_DIR)) > ../../../init-local.log \
 		|| { cat ../../../init-local.log; exit 1; }

@@ -95,8 +95,17 @@ def test_root_composes_every_module() -> None:
 
 def test_internal_modules_are_few_and_known() -> None:
     """Shared building blocks of the modules; the root never calls them itself."""
-    assert internal_modules() == {"logs_kms_key", "private_bucket"}
+    assert internal_modules() == {"kms_key", "private_bucket"}
     assert not internal_modules() & EXPECTED_MODULES
+
+
+@pytest.mark.parametrize("directory", DIRS, ids=DIR_IDS)
+def test_every_kms_key_comes_from_the_kms_key_module(directory) -> None:
+    """One key resource, one key policy skeleton: modules ask kms_key for theirs."""
+    if directory == MODULES_DIR / "kms_key":
+        assert set(labelled(directory, "resource", "aws_kms_key")) == {"this"}
+        return
+    assert not labelled(directory, "resource", "aws_kms_key"), f"{directory} creates its own KMS key"
 
 
 def test_root_outputs_what_users_need() -> None:

@@ -154,7 +154,7 @@ resource "aws_api_gateway_deployment" "this" {
 }
 
 module "logs_key" {
-  source            = "../logs_kms_key"
+  source            = "../kms_key"
   description       = "API Gateway ${var.name} access logs"
   log_group_name    = local.access_log
   log_statement_sid = "AccessLogGroupUsesKey"
