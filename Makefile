@@ -302,7 +302,7 @@ UV_VERSION := 0.13.9
 # Extra flags for the jobs.deploy commands, e.g. DEPLOY_ARGS='--cluster-id 0123-456789-abcdef'.
 DEPLOY_ARGS ?=
 
-.PHONY: airflow-venv airflow-lock test-dags submit-batch submit-stream deploy-jobs deploy-dags
+.PHONY: airflow-venv airflow-lock test-dags submit-batch submit-stream deploy-jobs
 
 $(AF_STAMP): $(AF_LOCK)
 	@test -x $(AF_PY) || $(AF_BOOT) -m venv $(AF_VENV)
@@ -333,9 +333,6 @@ submit-stream: $(STAMP) ## build + upload the wheel, run the streaming job once 
 
 deploy-jobs: $(STAMP) ## create or update the named Databricks jobs (for DatabricksRunNowOperator)
 	$(PY) -m jobs.deploy deploy-jobs $(DEPLOY_ARGS)
-
-deploy-dags: $(STAMP) ## upload dags/*.py and dags/requirements.txt to the MWAA bucket
-	$(PY) -m jobs.deploy deploy-dags $(DEPLOY_ARGS)
 
 
 # ---- end to end, benchmarks ------------------------------------------------

@@ -55,7 +55,7 @@ output "mwaa_environment_name" {
 }
 
 output "mwaa_dag_bucket" {
-  description = "The MWAA source bucket: DAGs under dags/ (make deploy-dags uploads there)."
+  description = "The MWAA source bucket: DAGs under dags/, requirements.txt at the root (make apply uploads them)."
   value       = module.mwaa.source_bucket
 }
 
