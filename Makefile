@@ -240,7 +240,7 @@ tf-check: tf-tools ## offline: terraform fmt, validate, test (mocked AWS), check
 	TF_BIN=$(TF) $(PY) -m pytest tests/terraform -q -p no:cacheprovider
 
 # The copy keeps terraform/'s place next to contracts/ and dags/ (symlinks), which main.tf reads.
-tf-validate: tf-tools ## terraform init (TF_PLUGIN_DIR mirror), validate and test (AWS and local roots) in a throwaway copy
+tf-validate: tf-tools ## terraform init (TF_PLUGIN_DIR mirror), validate and test (AWS, local, example roots) in a throwaway copy
 	@rm -rf $(TF_SCRATCH) && mkdir -p $(TF_SCRATCH)/terraform
 	@ln -s $(abspath contracts) $(TF_SCRATCH)/contracts && ln -s $(abspath dags) $(TF_SCRATCH)/dags
 	@tar -C terraform --exclude=.terraform --exclude=.terraform.lock.hcl --exclude='*.tfstate*' \
@@ -264,6 +264,10 @@ endif
 		|| { cat ../../../init-local.log; exit 1; }
 	cd $(TF_SCRATCH)/terraform/envs/local && CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 $(TF) validate -no-color
 	cd $(TF_SCRATCH)/terraform/envs/local && CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 $(TF) test -no-color
+	cd $(TF_SCRATCH)/terraform/examples/minimal && CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 $(TF) init -no-color \
+		-input=false -backend=false -plugin-dir=$(abspath $(TF_PLUGIN_DIR)) > ../../../init-example.log \
+		|| { cat ../../../init-example.log; exit 1; }
+	cd $(TF_SCRATCH)/terraform/examples/minimal && CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 $(TF) validate -no-color
 
 test-tf: tf-check ## the Terraform checks of make test
 

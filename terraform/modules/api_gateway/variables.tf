@@ -26,10 +26,11 @@ variable "stage_name" {
 
 variable "rest_proxy_uri" {
   type        = string
-  description = "Base URL of the Kafka REST proxy as the VPC link reaches it (http://<internal NLB>:8082), no trailing slash."
+  description = "Base URL of the Kafka REST proxy as the VPC link reaches it (http://<internal NLB>:8082), no trailing slash. null: no REST proxy, the API has only the /streams routes (terraform/examples/minimal)."
+  default     = null
 
   validation {
-    condition     = can(regex("^https?://[^/]+$", var.rest_proxy_uri))
+    condition     = var.rest_proxy_uri == null ? true : can(regex("^https?://[^/]+$", var.rest_proxy_uri))
     error_message = "rest_proxy_uri must be http(s)://host[:port] with no path and no trailing slash."
   }
 }
