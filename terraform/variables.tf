@@ -102,7 +102,7 @@ variable "msk_broker_volume_gb" {
 
 variable "topic_partitions" {
   type        = number
-  description = "Partitions of each topic (<id>.pin, .geo, .user)."
+  description = "Partitions of each topic (`<id>.pin`, .geo, .user)."
   default     = 3
 }
 

@@ -1,4 +1,4 @@
-"""One owner of the DAG objects in MWAA's bucket: the mwaa module (terraform/modules/mwaa/README.md).
+"""One owner of the DAG objects in MWAA's bucket: the mwaa module (its README says why).
 
 A second uploader (the former `make deploy-dags`) would race Terraform's state: an apply re-uploads
 what it uploaded, and requirements.txt's new version reaches MWAA only through an apply anyway.

@@ -45,6 +45,17 @@ def test_module_has_the_five_files(module: str) -> None:
 
 
 @pytest.mark.parametrize("directory", DIRS, ids=DIR_IDS)
+def test_readme_holds_the_terraform_docs_markers(directory) -> None:
+    """make tf-docs writes the inputs and outputs between them; make tf-check fails when stale."""
+    readme = (directory / "README.md").read_text()
+    begin, end = readme.find("<!-- BEGIN_TF_DOCS -->"), readme.find("<!-- END_TF_DOCS -->")
+    assert 0 <= begin < end, f"{directory}/README.md has no terraform-docs markers"
+    makefile = (TF_ROOT.parent / "Makefile").read_text()
+    relative = directory.relative_to(TF_ROOT.parent).as_posix()
+    assert directory.parent == MODULES_DIR or relative in makefile, f"TF_DOCS_DIRS lacks {relative}"
+
+
+@pytest.mark.parametrize("directory", DIRS, ids=DIR_IDS)
 def test_every_variable_is_typed_and_described(directory) -> None:
     variables = [(name, body) for _, b in blocks(directory, "variable") for name, body in b.items()]
     assert variables, f"{directory} declares no variables"

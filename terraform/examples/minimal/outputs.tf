@@ -10,11 +10,11 @@ output "api_key" {
 }
 
 output "stream_names" {
-  description = "Kinesis stream per table: streaming-<id>-<table>."
+  description = "Kinesis stream per table: `streaming-<id>-<table>`."
   value       = module.kinesis.stream_names
 }
 
 output "data_bucket" {
-  description = "The data bucket: user-<id>-bucket."
+  description = "The data bucket: `user-<id>-bucket`."
   value       = module.storage.bucket
 }

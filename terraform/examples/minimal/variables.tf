@@ -1,6 +1,6 @@
 variable "pipeline_id" {
   type        = string
-  description = "Your pipeline id: the bucket (user-<id>-bucket, globally unique), the streams and the API derive their names from it."
+  description = "Your pipeline id: the bucket (`user-<id>-bucket`, globally unique), the streams and the API derive their names from it."
 }
 
 variable "aws_region" {

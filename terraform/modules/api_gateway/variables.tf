@@ -26,7 +26,7 @@ variable "stage_name" {
 
 variable "rest_proxy_uri" {
   type        = string
-  description = "Base URL of the Kafka REST proxy as the VPC link reaches it (http://<internal NLB>:8082), no trailing slash. null: no REST proxy, the API has only the /streams routes (terraform/examples/minimal)."
+  description = "Base URL of the Kafka REST proxy as the VPC link reaches it (`http://<internal NLB>:8082`), no trailing slash. null: no REST proxy, the API has only the /streams routes (terraform/examples/minimal)."
   default     = null
 
   validation {

@@ -1,16 +1,16 @@
 variable "connector_name" {
   type        = string
-  description = "Name of the connector (<id>-connector, from the names module); its consumer group is connect-<name>."
+  description = "Name of the connector (`<id>-connector`, from the names module); its consumer group is `connect-<name>`."
 }
 
 variable "plugin_name" {
   type        = string
-  description = "Name of the custom plugin (<id>-plugin, from the names module)."
+  description = "Name of the custom plugin (`<id>-plugin`, from the names module)."
 }
 
 variable "plugin_zip_path" {
   type        = string
-  description = "Local path of the Confluent S3 sink connector zip (confluentinc-kafka-connect-s3-<version>.zip from Confluent Hub)."
+  description = "Local path of the Confluent S3 sink connector zip (`confluentinc-kafka-connect-s3-<version>.zip` from Confluent Hub)."
 
   validation {
     condition     = endswith(var.plugin_zip_path, ".zip") && fileexists(var.plugin_zip_path)

@@ -1,6 +1,6 @@
 variable "name" {
   type        = string
-  description = "Prefix for the names of the network resources (for example pinterest-<id>)."
+  description = "Prefix for the names of the network resources (for example `pinterest-<id>`)."
 }
 
 variable "vpc_cidr" {
@@ -27,7 +27,7 @@ variable "az_count" {
 
 variable "availability_zones" {
   type        = list(string)
-  description = "Zone names to choose from (the first az_count available ones are used); empty means <region>a, <region>b, <region>c."
+  description = "Zone names to choose from (the first az_count available ones are used); empty means `<region>a`, `<region>b`, `<region>c`."
   default     = []
 }
 
