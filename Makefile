@@ -211,6 +211,7 @@ TF_DOCS_DIRS    := terraform terraform/envs/local terraform/examples/minimal \
 	$(patsubst %/,%,$(sort $(wildcard terraform/modules/*/)))
 
 $(TF_DOCS):
+	@command -v go > /dev/null || { echo "terraform-docs: no go on PATH to build it with (https://go.dev/dl)" >&2; exit 2; }
 	@mkdir -p $(@D)
 	@echo "building terraform-docs $(TF_DOCS_VERSION) from the Go module proxy (once, about a minute)"
 	cd $(STATE)/cache && src=$$(go mod download -json github.com/terraform-docs/terraform-docs@v$(TF_DOCS_VERSION) \
