@@ -188,12 +188,11 @@ run "streams_key_lets_consumers_decrypt_through_kinesis" {
   }
 
   assert {
-    condition = local.key_statements == [{
-      sid            = "ConsumersDecryptThroughKinesis"
-      actions        = ["kms:Decrypt"]
-      principal_arns = var.consumer_principal_arns
-      via_service    = "kinesis"
-    }]
+    condition = length(local.key_statements) == 1 && alltrue([
+      for st in local.key_statements :
+      st.sid == "ConsumersDecryptThroughKinesis" && toset(st.actions) == toset(["kms:Decrypt"])
+      && toset(st.principal_arns) == toset(var.consumer_principal_arns) && st.via_service == "kinesis"
+    ])
     error_message = "the streams' key policy does not let the consumer role (only) decrypt through Kinesis"
   }
 }
@@ -211,7 +210,7 @@ run "data_key_lets_key_users_read_and_write_through_s3" {
     condition = anytrue([
       for st in local.key_statements :
       toset(st.actions) == toset(["kms:Decrypt", "kms:GenerateDataKey"])
-      && st.principal_arns == var.key_user_principal_arns && st.via_service == "s3"
+      && toset(st.principal_arns) == toset(var.key_user_principal_arns) && st.via_service == "s3"
     ])
     error_message = "the bucket key policy does not let the Databricks role decrypt and encrypt through S3"
   }

@@ -121,22 +121,6 @@ variables {
   topics_regex             = "0a1b2c3d4e5f\\.(pin|geo|user)"
 }
 
-run "root_takes_a_period_of_the_list" {
-  command = plan
-  variables {
-    log_retention_days = 731
-  }
-}
-
-run "root_refuses_a_period_outside_the_list" {
-  command = plan
-  variables {
-    log_retention_days = 2
-  }
-
-  expect_failures = [var.log_retention_days]
-}
-
 run "network_refuses_a_period_outside_the_list" {
   command = plan
   module {
@@ -180,6 +164,22 @@ run "api_gateway_refuses_a_period_outside_the_list" {
   }
   variables {
     log_retention_days = 1000
+  }
+
+  expect_failures = [var.log_retention_days]
+}
+
+run "root_takes_a_period_of_the_list" {
+  command = plan
+  variables {
+    log_retention_days = 731
+  }
+}
+
+run "root_refuses_a_period_outside_the_list" {
+  command = plan
+  variables {
+    log_retention_days = 2
   }
 
   expect_failures = [var.log_retention_days]
