@@ -197,10 +197,40 @@ export TF_BIN   ?= $(TF)
 TF_SCRATCH      := $(abspath $(STATE))/cache/tf-check
 TF_OFFLINE       = cd $(TF_SCRATCH)/terraform && CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
-.PHONY: plan apply destroy tf-tools tf-check tf-validate test-tf s3-sink-plugin checkov-lock
+.PHONY: plan apply destroy tf-tools tf-check tf-validate tf-docs tf-docs-check test-tf s3-sink-plugin checkov-lock
 
 # Whatever starts the local stack applies Terraform: OpenTofu is built first when terraform is missing.
 up run devstack-install test-py test-integration test-stream stream bench-stream fuzz: $(if $(filter $(TOFU),$(TF)),$(TOFU))
+
+# terraform-docs writes the input/output tables of every README under terraform/ (between the
+# BEGIN_TF_DOCS and END_TF_DOCS markers; terraform/.terraform-docs.yml says how). Built once from the
+# Go module proxy into the cache (`go install ...@version` needs the proxy's version list).
+TF_DOCS_VERSION := 0.19.0
+TF_DOCS         := $(abspath $(STATE))/cache/bin/terraform-docs-$(TF_DOCS_VERSION)
+TF_DOCS_CONFIG  := terraform/.terraform-docs.yml
+TF_DOCS_DIRS    := terraform terraform/envs/local terraform/examples/minimal \
+	$(patsubst %/,%,$(sort $(wildcard terraform/modules/*/)))
+
+$(TF_DOCS):
+	@command -v go > /dev/null || { echo "terraform-docs: no go on PATH to build it with (https://go.dev/dl)" >&2; exit 2; }
+	@mkdir -p $(@D)
+	@echo "building terraform-docs $(TF_DOCS_VERSION) from the Go module proxy (once, about a minute)"
+	cd $(STATE)/cache && src=$$(go mod download -json github.com/terraform-docs/terraform-docs@v$(TF_DOCS_VERSION) \
+		| sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p') \
+		&& rm -rf terraform-docs-build && cp -r "$$src" terraform-docs-build && chmod -R u+w terraform-docs-build
+	cd $(STATE)/cache/terraform-docs-build && CGO_ENABLED=0 GOFLAGS='-mod=mod -buildvcs=false' \
+		go build -trimpath -o $@.part . && mv $@.part $@
+	rm -rf $(STATE)/cache/terraform-docs-build
+
+tf-docs: $(TF_DOCS) ## rewrite the terraform-docs tables of the READMEs under terraform/
+	@for d in $(TF_DOCS_DIRS); do $(TF_DOCS) -c $(TF_DOCS_CONFIG) $$d > /dev/null || exit 1; done
+	@echo "tf-docs: the tables of $(words $(TF_DOCS_DIRS)) READMEs are current"
+
+tf-docs-check: $(TF_DOCS) ## fail when a terraform-docs table of a README under terraform/ is stale
+	@stale=; for d in $(TF_DOCS_DIRS); do \
+		$(TF_DOCS) -c $(TF_DOCS_CONFIG) --output-check $$d > /dev/null 2>&1 || stale="$$stale $$d/README.md"; \
+	done; test -z "$$stale" || { echo "tf-docs-check: stale tables in$$stale: run make tf-docs" >&2; exit 1; }
+	@echo "tf-docs-check: the tables of $(words $(TF_DOCS_DIRS)) READMEs are current"
 
 $(TOFU):
 	@mkdir -p $(@D) $(STATE)/cache/tofu-build
@@ -231,17 +261,18 @@ $(MSK_IAM_JAR):
 	mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
 		-Dartifact=software.amazon.msk:aws-msk-iam-auth:$(MSK_IAM_AUTH_VERSION):jar:all -DoutputDirectory=$(@D)
 
-tf-tools: $(STAMP) $(CHECKOV_STAMP) $(MSK_IAM_JAR) $(if $(filter $(TOFU),$(TF)),$(TOFU)) ## terraform/tofu, checkov, test inputs
+tf-tools: $(STAMP) $(CHECKOV_STAMP) $(MSK_IAM_JAR) $(TF_DOCS) $(if $(filter $(TOFU),$(TF)),$(TOFU)) ## terraform/tofu, terraform-docs, checkov, test inputs
 
-tf-check: tf-tools ## offline: terraform fmt, validate, test (mocked AWS), checkov, HCL/compose/workflow tests
+tf-check: tf-tools ## offline: terraform fmt, terraform-docs tables, validate, test (mocked AWS), checkov, HCL/compose/workflow tests
 	$(TF) fmt -check -recursive terraform
+	@$(MAKE) --no-print-directory tf-docs-check
 	@if [ -d "$(TF_PLUGIN_DIR)" ]; then $(MAKE) --no-print-directory tf-validate; else echo \
 		"tf-check: terraform validate and test NOT run: no AWS provider mirror at TF_PLUGIN_DIR=$(TF_PLUGIN_DIR) (CI validates online)"; fi
 	$(CHECKOV_VENV)/bin/checkov -d terraform --framework terraform --skip-download --quiet --compact
 	TF_BIN=$(TF) $(PY) -m pytest tests/terraform -q -p no:cacheprovider
 
 # The copy keeps terraform/'s place next to contracts/ and dags/ (symlinks), which main.tf reads.
-tf-validate: tf-tools ## terraform init (TF_PLUGIN_DIR mirror), validate and test (AWS and local roots) in a throwaway copy
+tf-validate: tf-tools ## terraform init (TF_PLUGIN_DIR mirror), validate and test (AWS, local, example roots) in a throwaway copy
 	@rm -rf $(TF_SCRATCH) && mkdir -p $(TF_SCRATCH)/terraform
 	@ln -s $(abspath contracts) $(TF_SCRATCH)/contracts && ln -s $(abspath dags) $(TF_SCRATCH)/dags
 	@tar -C terraform --exclude=.terraform --exclude=.terraform.lock.hcl --exclude='*.tfstate*' \
@@ -252,11 +283,23 @@ tf-validate: tf-tools ## terraform init (TF_PLUGIN_DIR mirror), validate and tes
 	$(TF_OFFLINE) $(TF) validate -no-color
 	$(TF_OFFLINE) TF_VAR_s3_sink_plugin_zip=../empty-plugin.zip TF_VAR_plugin_zip_path=../empty-plugin.zip \
 		$(TF) test -no-color
+	@# tests/upgrade plans today's root on the state of an older layout (state_key: terraform >= 1.11).
+ifeq ($(TF),$(TOFU))
+	@echo "tf-validate: terraform/tests/upgrade NOT run: OpenTofu has no state_key (CI runs it with terraform)"
+else
+	$(TF_OFFLINE) $(TF) init -no-color -input=false -backend=false -plugin-dir=$(abspath $(TF_PLUGIN_DIR)) \
+		-test-directory=tests/upgrade > ../init-upgrade.log || { cat ../init-upgrade.log; exit 1; }
+	$(TF_OFFLINE) TF_VAR_s3_sink_plugin_zip=../empty-plugin.zip $(TF) test -no-color -test-directory=tests/upgrade
+endif
 	cd $(TF_SCRATCH)/terraform/envs/local && CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 $(TF) init -no-color \
 		-input=false -backend=false -plugin-dir=$(abspath $(TF_PLUGIN_DIR)) > ../../../init-local.log \
 		|| { cat ../../../init-local.log; exit 1; }
 	cd $(TF_SCRATCH)/terraform/envs/local && CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 $(TF) validate -no-color
 	cd $(TF_SCRATCH)/terraform/envs/local && CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 $(TF) test -no-color
+	cd $(TF_SCRATCH)/terraform/examples/minimal && CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 $(TF) init -no-color \
+		-input=false -backend=false -plugin-dir=$(abspath $(TF_PLUGIN_DIR)) > ../../../init-example.log \
+		|| { cat ../../../init-example.log; exit 1; }
+	cd $(TF_SCRATCH)/terraform/examples/minimal && CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 $(TF) validate -no-color
 
 test-tf: tf-check ## the Terraform checks of make test
 
@@ -295,7 +338,7 @@ UV_VERSION := 0.13.9
 # Extra flags for the jobs.deploy commands, e.g. DEPLOY_ARGS='--cluster-id 0123-456789-abcdef'.
 DEPLOY_ARGS ?=
 
-.PHONY: airflow-venv airflow-lock test-dags submit-batch submit-stream deploy-jobs deploy-dags
+.PHONY: airflow-venv airflow-lock test-dags submit-batch submit-stream deploy-jobs
 
 $(AF_STAMP): $(AF_LOCK)
 	@test -x $(AF_PY) || $(AF_BOOT) -m venv $(AF_VENV)
@@ -326,9 +369,6 @@ submit-stream: $(STAMP) ## build + upload the wheel, run the streaming job once 
 
 deploy-jobs: $(STAMP) ## create or update the named Databricks jobs (for DatabricksRunNowOperator)
 	$(PY) -m jobs.deploy deploy-jobs $(DEPLOY_ARGS)
-
-deploy-dags: $(STAMP) ## upload dags/*.py and dags/requirements.txt to the MWAA bucket
-	$(PY) -m jobs.deploy deploy-dags $(DEPLOY_ARGS)
 
 
 # ---- end to end, benchmarks ------------------------------------------------

@@ -45,7 +45,7 @@ output "msk_connect_connector_arn" {
 }
 
 output "rest_proxy_instance_id" {
-  description = "EC2 instance of the REST proxy (aws ssm start-session --target <id>)."
+  description = "EC2 instance of the REST proxy (`aws ssm start-session --target <id>`)."
   value       = module.rest_proxy.instance_id
 }
 
@@ -55,7 +55,7 @@ output "mwaa_environment_name" {
 }
 
 output "mwaa_dag_bucket" {
-  description = "The MWAA source bucket: DAGs under dags/ (make deploy-dags uploads there)."
+  description = "The MWAA source bucket: DAGs under dags/, requirements.txt at the root (make apply uploads them)."
   value       = module.mwaa.source_bucket
 }
 
@@ -65,7 +65,7 @@ output "mwaa_webserver_url" {
 }
 
 output "mwaa_secrets_prefix" {
-  description = "Secrets Manager prefix of the Airflow connections and Variables (create <prefix>/connections/databricks_default)."
+  description = "Secrets Manager prefix of the Airflow connections and Variables (create `<prefix>/connections/databricks_default`)."
   value       = module.mwaa.secrets_prefix
 }
 

@@ -38,6 +38,12 @@ variable "log_retention_days" {
   type        = number
   description = "Retention of every CloudWatch log group the configuration creates (flow, broker, connector, access logs), in days."
   default     = 365
+
+  # The one list of the values CloudWatch Logs accepts; every module that creates a log group checks it too.
+  validation {
+    condition     = contains(jsondecode(file("${path.module}/modules/log_retention_days.json")), var.log_retention_days)
+    error_message = "log_retention_days must be a retention period CloudWatch Logs accepts, one of ${join(", ", jsondecode(file("${path.module}/modules/log_retention_days.json")))} (terraform/modules/log_retention_days.json)."
+  }
 }
 
 variable "force_destroy" {
@@ -96,7 +102,7 @@ variable "msk_broker_volume_gb" {
 
 variable "topic_partitions" {
   type        = number
-  description = "Partitions of each topic (<id>.pin, .geo, .user)."
+  description = "Partitions of each topic (`<id>.pin`, .geo, .user)."
   default     = 3
 }
 

@@ -1,7 +1,8 @@
-"""CLI: python -m jobs.deploy submit-batch | submit-stream | deploy-jobs | deploy-dags.
+"""CLI: python -m jobs.deploy submit-batch | submit-stream | deploy-jobs.
 
 Databricks credentials come from the environment (DATABRICKS_HOST with DATABRICKS_TOKEN, or
-DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET); AWS ones from the standard AWS variables.
+DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET). The DAGs reach MWAA with `make apply`: the
+mwaa Terraform module owns the objects of its bucket (terraform/modules/mwaa/README.md).
 """
 
 from __future__ import annotations
@@ -13,20 +14,17 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import boto3
-from botocore.exceptions import BotoCoreError, ClientError
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import DatabricksError
 
 from contracts.names import Names, pipeline_id_from_env
-from jobs.deploy import mwaa, specs, workspace
-from jobs.deploy.wheel import REPO, BuildError, build_wheel
+from jobs.deploy import specs, workspace
+from jobs.deploy.wheel import BuildError, build_wheel
 
 EXAMPLES = """examples:
   python -m jobs.deploy submit-batch --cluster-id 0101-123456-abcdefgh
   python -m jobs.deploy submit-stream -- --role-arn arn:aws:iam::123456789012:role/kinesis-read
   python -m jobs.deploy deploy-jobs
-  python -m jobs.deploy deploy-dags --bucket my-mwaa-bucket --dry-run
 """
 
 
@@ -97,7 +95,7 @@ def _run_flags() -> argparse.ArgumentParser:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="python -m jobs.deploy",
-        description="Run the pipeline's jobs on Databricks and deploy the DAGs to MWAA.",
+        description="Run the pipeline's jobs on Databricks, or create the named jobs.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -108,14 +106,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     sub.add_parser(
         "deploy-jobs", parents=[dbx, batch, stream], help="create or update the two named jobs"
     )
-    dags = sub.add_parser("deploy-dags", help="upload dags/*.py and requirements.txt to MWAA")
-    dags.add_argument(
-        "--bucket",
-        default=os.environ.get("MWAA_BUCKET"),
-        help="default: $MWAA_BUCKET, else `terraform output mwaa_dag_bucket`",
-    )
-    dags.add_argument("--dags-dir", type=Path, default=REPO / "dags")
-    dags.add_argument("--dry-run", action="store_true", help="show what would change")
     return p.parse_args(argv)
 
 
@@ -196,30 +186,10 @@ def deploy_jobs(args: argparse.Namespace) -> int:
     return 0
 
 
-def deploy_dags(args: argparse.Namespace) -> int:
-    bucket = args.bucket or mwaa.bucket_from_terraform()
-    if not bucket:
-        raise workspace.DeployError(
-            "no MWAA bucket: pass --bucket, set MWAA_BUCKET, or `make apply` first "
-            f"(terraform output {mwaa.TERRAFORM_OUTPUT})"
-        )
-    changes = mwaa.sync(boto3.client("s3"), bucket, args.dags_dir, dry_run=args.dry_run)
-    for change in changes:
-        print(f"  {change.status:<11} s3://{bucket}/{change.key}")
-    uploaded = [c for c in changes if c.status in ("new", "changed")]
-    unchanged = sum(c.status == "unchanged" for c in changes)
-    verb = "would upload" if args.dry_run else "uploaded"
-    print(f"{verb} {len(uploaded)} file(s) to s3://{bucket}, {unchanged} unchanged")
-    if any(c.key == "requirements.txt" for c in uploaded):
-        print("requirements.txt changed: `make apply` points MWAA at its new object version")
-    return 0
-
-
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "submit-batch": submit_batch,
     "submit-stream": submit_stream,
     "deploy-jobs": deploy_jobs,
-    "deploy-dags": deploy_dags,
 }
 
 
@@ -234,9 +204,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except DatabricksError as e:
         print(f"error: Databricks: {e}", file=sys.stderr)
-        return 1
-    except (BotoCoreError, ClientError) as e:
-        print(f"error: S3: {e}", file=sys.stderr)
         return 1
     except OSError as e:  # network or file errors (requests' errors are OSErrors too)
         print(f"error: {e}", file=sys.stderr)

@@ -188,15 +188,12 @@ run "streams_key_lets_consumers_decrypt_through_kinesis" {
   }
 
   assert {
-    condition = anytrue([
-      for st in data.aws_iam_policy_document.streams_key_policy.statement :
-      toset(st.actions) == toset(["kms:Decrypt"])
-      && one(st.principals).identifiers == toset(var.consumer_principal_arns)
-      && one(st.condition).variable == "kms:ViaService"
-      && toset(one(st.condition).values) == toset(["kinesis.eu-west-2.amazonaws.com"])
-      if length(st.condition) == 1 && length(st.principals) == 1
+    condition = length(local.key_statements) == 1 && alltrue([
+      for st in local.key_statements :
+      st.sid == "ConsumersDecryptThroughKinesis" && toset(st.actions) == toset(["kms:Decrypt"])
+      && toset(st.principal_arns) == toset(var.consumer_principal_arns) && st.via_service == "kinesis"
     ])
-    error_message = "the streams' key policy does not let the consumer role decrypt through Kinesis"
+    error_message = "the streams' key policy does not let the consumer role (only) decrypt through Kinesis"
   }
 }
 
@@ -211,14 +208,84 @@ run "data_key_lets_key_users_read_and_write_through_s3" {
 
   assert {
     condition = anytrue([
-      for st in data.aws_iam_policy_document.data_key_policy.statement :
+      for st in local.key_statements :
       toset(st.actions) == toset(["kms:Decrypt", "kms:GenerateDataKey"])
-      && one(st.principals).identifiers == toset(var.key_user_principal_arns)
-      && toset(one(st.condition).values) == toset(["s3.eu-west-2.amazonaws.com"])
-      if length(st.condition) == 1 && length(st.principals) == 1
+      && toset(st.principal_arns) == toset(var.key_user_principal_arns) && st.via_service == "s3"
     ])
     error_message = "the bucket key policy does not let the Databricks role decrypt and encrypt through S3"
   }
+}
+
+# The shared key module turns those requests into key policy statements: through the service
+# named (kms:ViaService in the key's region), and none for a role that is not there.
+run "key_policy_statements_go_through_the_service_named" {
+  command = apply
+  module {
+    source = "./modules/kms_key"
+  }
+  variables {
+    description = "test key"
+    principal_statements = [
+      {
+        sid            = "ThroughKinesis"
+        actions        = ["kms:Decrypt"]
+        principal_arns = ["arn:aws:iam::123456789012:role/consumer"]
+        via_service    = "kinesis"
+      },
+      {
+        sid            = "Directly"
+        actions        = ["kms:Decrypt", "kms:DescribeKey"]
+        principal_arns = ["arn:aws:iam::123456789012:role/reader"]
+      },
+      {
+        sid            = "NobodyYet"
+        actions        = ["kms:Decrypt"]
+        principal_arns = []
+      },
+    ]
+  }
+
+  assert {
+    condition     = [for st in data.aws_iam_policy_document.this.statement : st.sid] == ["AccountAdministers", "ThroughKinesis", "Directly"]
+    error_message = "the key policy does not hold exactly the administrators' and the non-empty principal statements (no CloudWatch Logs one without log_group_name)"
+  }
+
+  assert {
+    condition = anytrue([
+      for st in data.aws_iam_policy_document.this.statement :
+      st.sid == "ThroughKinesis" && toset(st.actions) == toset(["kms:Decrypt"])
+      && one(st.principals).identifiers == toset(["arn:aws:iam::123456789012:role/consumer"])
+      && one(st.condition).test == "StringEquals" && one(st.condition).variable == "kms:ViaService"
+      && toset(one(st.condition).values) == toset(["kinesis.eu-west-2.amazonaws.com"])
+      if length(st.condition) == 1 && length(st.principals) == 1
+    ])
+    error_message = "via_service does not limit the statement to that service of the key's region"
+  }
+
+  assert {
+    condition = anytrue([
+      for st in data.aws_iam_policy_document.this.statement :
+      st.sid == "Directly" && length(st.condition) == 0
+    ])
+    error_message = "a statement without via_service got a condition"
+  }
+}
+
+run "key_policy_refuses_a_non_kms_action" {
+  command = plan
+  module {
+    source = "./modules/kms_key"
+  }
+  variables {
+    description = "test key"
+    principal_statements = [{
+      sid            = "TooMuch"
+      actions        = ["s3:GetObject"]
+      principal_arns = ["arn:aws:iam::123456789012:role/reader"]
+    }]
+  }
+
+  expect_failures = [var.principal_statements]
 }
 
 # The API's Kinesis role: what the routes need, no CreateStream/DeleteStream unless asked for.

@@ -313,6 +313,37 @@ run "api_gateway_reaches_the_proxy_through_the_vpc_link" {
 }
 
 
+# Without a REST proxy (examples/minimal) the API has no way into a VPC and no batch route: only
+# the contract's /streams routes, unchanged.
+run "api_gateway_without_a_rest_proxy_serves_only_the_streams" {
+  command = apply
+  module {
+    source = "./modules/api_gateway"
+  }
+  variables {
+    rest_proxy_uri = null
+    nlb_arn        = null
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_vpc_link.this) == 0
+    error_message = "a streams-only API made a VPC link"
+  }
+
+  assert {
+    condition = keys(jsondecode(aws_api_gateway_rest_api.this.body).paths) == [
+      "/streams", "/streams/{stream-name}", "/streams/{stream-name}/record", "/streams/{stream-name}/records",
+    ]
+    error_message = "a streams-only API does not serve exactly the contract's /streams routes"
+  }
+
+  assert {
+    condition     = jsondecode(aws_api_gateway_rest_api.this.body).paths["/streams/{stream-name}/record"] == yamldecode(local.rendered).paths["/streams/{stream-name}/record"]
+    error_message = "a streams-only API changed a /streams route of the contract"
+  }
+}
+
+
 # MWAA: its components and metadata database share the group (self rules); AWS APIs and the
 # Databricks workspace over HTTPS through the NAT gateway.
 run "mwaa_reaches_itself_and_https" {

@@ -19,6 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 TF_ROOT = REPO / "terraform"
 MODULES_DIR = TF_ROOT / "modules"
 LOCAL_ROOT = TF_ROOT / "envs" / "local"  # the local stack's root (LocalStack)
+EXAMPLE_ROOT = TF_ROOT / "examples" / "minimal"  # the root users copy
 MODULES = sorted(p.name for p in MODULES_DIR.iterdir() if p.is_dir())
 MODULE_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md")
 
@@ -45,8 +46,8 @@ def internal_modules() -> set[str]:
 
 
 def config_dirs() -> list[Path]:
-    """The root configurations (AWS, local) and every module."""
-    return [TF_ROOT, LOCAL_ROOT, *(MODULES_DIR / m for m in MODULES)]
+    """The root configurations (AWS, local, the example) and every module."""
+    return [TF_ROOT, LOCAL_ROOT, EXAMPLE_ROOT, *(MODULES_DIR / m for m in MODULES)]
 
 
 def tf_files(directory: Path) -> list[Path]:

@@ -45,11 +45,13 @@ SAMPLES = [
 def test_rest_api_body_is_the_rendered_contract() -> None:
     rest_api = labelled(API, "resource", "aws_api_gateway_rest_api")["this"]
     assert rest_api["body"] == "${local.body}"
-    path, args = templatefile_call(locals_of(API)["body"])
+    # The rendered contract, or (no REST proxy: examples/minimal) the same without /{proxy+}.
+    assert locals_of(API)["body"].startswith("${local.rest_proxy ? local.rendered : jsonencode(")
+    path, args = templatefile_call(locals_of(API)["rendered"])
     assert path == "var.openapi_template_path"
     assert tuple(args) == openapi.VARIABLES, "templatefile variables differ from the contract's"
     # VPC link to the NLB on AWS; without it (the local stack) an INTERNET integration.
-    assert locals_of(API)["vpc_link"] == "${var.vpc_link}"
+    assert locals_of(API)["vpc_link"] == "${var.vpc_link && local.rest_proxy}"
     assert args["connection_type"] == 'local.vpc_link ? "VPC_LINK" : "INTERNET"'
     assert args["vpc_link_id"] == 'local.vpc_link ? aws_api_gateway_vpc_link.this[0].id : ""'
     assert args["kinesis_role_arn"] == "aws_iam_role.kinesis.arn"

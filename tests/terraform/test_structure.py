@@ -9,6 +9,7 @@ from tests.terraform.hcl import (
     MODULES,
     MODULES_DIR,
     TF_ROOT,
+    all_tf_files,
     blocks,
     config_dirs,
     internal_modules,
@@ -44,6 +45,17 @@ def test_module_has_the_five_files(module: str) -> None:
 
 
 @pytest.mark.parametrize("directory", DIRS, ids=DIR_IDS)
+def test_readme_holds_the_terraform_docs_markers(directory) -> None:
+    """make tf-docs writes the inputs and outputs between them; make tf-check fails when stale."""
+    readme = (directory / "README.md").read_text()
+    begin, end = readme.find("<!-- BEGIN_TF_DOCS -->"), readme.find("<!-- END_TF_DOCS -->")
+    assert 0 <= begin < end, f"{directory}/README.md has no terraform-docs markers"
+    makefile = (TF_ROOT.parent / "Makefile").read_text()
+    relative = directory.relative_to(TF_ROOT.parent).as_posix()
+    assert directory.parent == MODULES_DIR or relative in makefile, f"TF_DOCS_DIRS lacks {relative}"
+
+
+@pytest.mark.parametrize("directory", DIRS, ids=DIR_IDS)
 def test_every_variable_is_typed_and_described(directory) -> None:
     variables = [(name, body) for _, b in blocks(directory, "variable") for name, body in b.items()]
     assert variables, f"{directory} declares no variables"
@@ -66,7 +78,8 @@ def test_every_output_is_described(directory) -> None:
 @pytest.mark.parametrize("directory", DIRS, ids=DIR_IDS)
 def test_versions_pin_terraform_and_the_aws_provider(directory) -> None:
     terraform = parse(directory / "versions.tf")["terraform"][0]
-    assert terraform.get("required_version", "").startswith(">="), directory
+    # 1.9: variable validations read the shared log_retention_days.json (path.module).
+    assert terraform.get("required_version") == ">= 1.9.0", directory
     providers = terraform.get("required_providers", [{}])[0]
     if directory.name == "names":
         assert not providers, "the names module creates nothing and needs no provider"
@@ -95,8 +108,18 @@ def test_root_composes_every_module() -> None:
 
 def test_internal_modules_are_few_and_known() -> None:
     """Shared building blocks of the modules; the root never calls them itself."""
-    assert internal_modules() == {"logs_kms_key", "private_bucket"}
+    assert internal_modules() == {"kms_key", "private_bucket"}
     assert not internal_modules() & EXPECTED_MODULES
+
+
+@pytest.mark.parametrize("directory", DIRS, ids=DIR_IDS)
+def test_every_kms_key_comes_from_the_kms_key_module(directory) -> None:
+    """One key resource, one key policy skeleton: modules ask kms_key for theirs."""
+    if directory == MODULES_DIR / "kms_key":
+        assert set(labelled(directory, "resource", "aws_kms_key")) == {"this"}
+        return
+    own = labelled(directory, "resource", "aws_kms_key")
+    assert not own, f"{directory} creates its own KMS key"
 
 
 def test_root_outputs_what_users_need() -> None:
@@ -185,8 +208,6 @@ def test_mwaa_airflow_version_matches_the_dag_tests() -> None:
 def test_every_checkov_skip_carries_its_reason() -> None:
     import re
 
-    from tests.terraform.hcl import all_tf_files
-
     skips = 0
     for f in all_tf_files():
         for line in f.read_text().splitlines():
@@ -205,3 +226,28 @@ def test_mwaa_requirements_file_pins_the_same_airflow() -> None:
     version = root_vars["mwaa_airflow_version"]["default"]
     first = path.read_text().splitlines()[0]
     assert first.startswith("--constraint") and f"constraints-{version}/" in first, first
+
+
+LOG_RETENTION = MODULES_DIR / "log_retention_days.json"
+
+
+def test_log_retention_periods_are_one_list() -> None:
+    """CloudWatch Logs' retention periods: one JSON list that every retention variable reads."""
+    import json
+
+    periods = json.loads(LOG_RETENTION.read_text())
+    assert periods == sorted(set(periods)) and {1, 365, 3653} <= set(periods)
+    readers = []
+    for directory in DIRS:
+        for _, block in blocks(directory, "variable"):
+            for name, body in block.items():
+                if "retention_days" not in name:
+                    continue
+                (rule,) = body["validation"]
+                relative = "modules/" if directory == TF_ROOT else "../"
+                shared = f'jsondecode(file("${{path.module}}/{relative}log_retention_days.json"))'
+                assert shared in rule["condition"], f"{directory.name}.{name} keeps its own list"
+                readers.append(f"{directory.name}.{name}")
+    assert len(readers) >= 5, readers  # the root, network, msk, msk_connect, api_gateway
+    for path in all_tf_files():
+        assert "3653" not in path.read_text(), f"{path} repeats the retention list"

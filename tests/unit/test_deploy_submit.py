@@ -220,7 +220,7 @@ def test_help_lists_the_commands(capsys) -> None:
         main(["--help"])
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
-    for command in ("submit-batch", "submit-stream", "deploy-jobs", "deploy-dags"):
+    for command in ("submit-batch", "submit-stream", "deploy-jobs"):
         assert command in out
 
 

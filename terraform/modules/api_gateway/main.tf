@@ -10,17 +10,25 @@ data "aws_region" "current" {}
 locals {
   access_log = "/apigateway/${var.name}/${var.stage_name}/access"
 
+  # Without a REST proxy (rest_proxy_uri = null: streams only) the API has no /{proxy+} route.
+  rest_proxy = var.rest_proxy_uri != null
+
   # LocalStack switch: without a VPC link (vpc_link = false) /{proxy+} is an INTERNET integration
   # to rest_proxy_uri (the local REST proxy process).
-  vpc_link = var.vpc_link
+  vpc_link = var.vpc_link && local.rest_proxy
 
-  body = templatefile(var.openapi_template_path, {
+  rendered = templatefile(var.openapi_template_path, {
     aws_region       = data.aws_region.current.name
-    rest_proxy_uri   = var.rest_proxy_uri
+    rest_proxy_uri   = local.rest_proxy ? var.rest_proxy_uri : ""
     connection_type  = local.vpc_link ? "VPC_LINK" : "INTERNET"
     vpc_link_id      = local.vpc_link ? aws_api_gateway_vpc_link.this[0].id : ""
     kinesis_role_arn = aws_iam_role.kinesis.arn
   })
+  contract = yamldecode(local.rendered)
+
+  body = local.rest_proxy ? local.rendered : jsonencode(merge(local.contract, {
+    paths = { for path, item in local.contract.paths : path => item if path != "/{proxy+}" }
+  }))
 }
 
 # ---- private integration -------------------------------------------------------------------
@@ -154,7 +162,7 @@ resource "aws_api_gateway_deployment" "this" {
 }
 
 module "logs_key" {
-  source            = "../logs_kms_key"
+  source            = "../kms_key"
   description       = "API Gateway ${var.name} access logs"
   log_group_name    = local.access_log
   log_statement_sid = "AccessLogGroupUsesKey"

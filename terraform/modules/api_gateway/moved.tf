@@ -1,4 +1,4 @@
-# Where resources stood before they moved into the internal modules (logs_kms_key,
+# Where resources stood before they moved into the internal modules (kms_key,
 # private_bucket): existing states follow them instead of replacing them.
 
 moved {

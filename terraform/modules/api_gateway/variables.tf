@@ -26,10 +26,11 @@ variable "stage_name" {
 
 variable "rest_proxy_uri" {
   type        = string
-  description = "Base URL of the Kafka REST proxy as the VPC link reaches it (http://<internal NLB>:8082), no trailing slash."
+  description = "Base URL of the Kafka REST proxy as the VPC link reaches it (`http://<internal NLB>:8082`), no trailing slash. null: no REST proxy, the API has only the /streams routes (terraform/examples/minimal)."
+  default     = null
 
   validation {
-    condition     = can(regex("^https?://[^/]+$", var.rest_proxy_uri))
+    condition     = var.rest_proxy_uri == null ? true : can(regex("^https?://[^/]+$", var.rest_proxy_uri))
     error_message = "rest_proxy_uri must be http(s)://host[:port] with no path and no trailing slash."
   }
 }
@@ -101,8 +102,8 @@ variable "log_retention_days" {
   default     = 365
 
   validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be a retention period CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, ..., 365, ...)."
+    condition     = contains(jsondecode(file("${path.module}/../log_retention_days.json")), var.log_retention_days)
+    error_message = "log_retention_days must be a retention period CloudWatch Logs accepts, one of ${join(", ", jsondecode(file("${path.module}/../log_retention_days.json")))} (terraform/modules/log_retention_days.json)."
   }
 }
 

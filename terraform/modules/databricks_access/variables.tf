@@ -6,7 +6,7 @@ variable "enabled" {
 
 variable "name" {
   type        = string
-  description = "Name of the IAM role (pinterest-<id>-databricks from the root); Databricks credentials point at its ARN."
+  description = "Name of the IAM role (`pinterest-<id>-databricks` from the root); Databricks credentials point at its ARN."
 
   validation {
     condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.name))

@@ -10,5 +10,5 @@ output "stream_arns" {
 
 output "kms_key_arn" {
   description = "ARN of the KMS key of the streams (producers need kms:GenerateDataKey, consumers kms:Decrypt); null without kms_encryption."
-  value       = one(aws_kms_key.streams[*].arn)
+  value       = one(module.key[*].arn)
 }

@@ -1,6 +1,6 @@
 variable "streams" {
   type        = map(string)
-  description = "Stream name per table (streaming-<id>-<table>, from the names module)."
+  description = "Stream name per table (`streaming-<id>-<table>`, from the names module)."
 
   validation {
     condition     = length(var.streams) > 0 && alltrue([for s in values(var.streams) : can(regex("^[a-zA-Z0-9_.-]{1,128}$", s))])

@@ -49,7 +49,7 @@ resource "aws_vpc_security_group_egress_rule" "clients_to_brokers" {
 # ---- encryption and logs -------------------------------------------------------------------
 
 module "key" {
-  source            = "../logs_kms_key"
+  source            = "../kms_key"
   description       = "MSK ${var.name}: data at rest and broker logs"
   log_group_name    = local.log_group
   log_statement_sid = "BrokerLogGroupUsesKey"

@@ -19,12 +19,12 @@ output "client_security_group_id" {
 }
 
 output "topic_arn_prefix" {
-  description = "Prefix of this cluster's topic ARNs; append /<topic> (IAM kafka-cluster:*Topic* and *Data actions)."
+  description = "Prefix of this cluster's topic ARNs; append `/<topic>` (IAM kafka-cluster:*Topic* and *Data actions)."
   value       = "${local.arn_head}:topic/${aws_msk_cluster.this.cluster_name}/${aws_msk_cluster.this.cluster_uuid}"
 }
 
 output "group_arn_prefix" {
-  description = "Prefix of this cluster's consumer group ARNs; append /<group>."
+  description = "Prefix of this cluster's consumer group ARNs; append `/<group>`."
   value       = "${local.arn_head}:group/${aws_msk_cluster.this.cluster_name}/${aws_msk_cluster.this.cluster_uuid}"
 }
 

@@ -143,7 +143,7 @@ resource "aws_iam_role_policy" "connector" {
 # ---- logs ----------------------------------------------------------------------------------
 
 module "logs_key" {
-  source            = "../logs_kms_key"
+  source            = "../kms_key"
   description       = "MSK Connect ${var.connector_name} worker logs"
   log_group_name    = local.log_group
   log_statement_sid = "WorkerLogGroupUsesKey"

@@ -1,16 +1,16 @@
 variable "connector_name" {
   type        = string
-  description = "Name of the connector (<id>-connector, from the names module); its consumer group is connect-<name>."
+  description = "Name of the connector (`<id>-connector`, from the names module); its consumer group is `connect-<name>`."
 }
 
 variable "plugin_name" {
   type        = string
-  description = "Name of the custom plugin (<id>-plugin, from the names module)."
+  description = "Name of the custom plugin (`<id>-plugin`, from the names module)."
 }
 
 variable "plugin_zip_path" {
   type        = string
-  description = "Local path of the Confluent S3 sink connector zip (confluentinc-kafka-connect-s3-<version>.zip from Confluent Hub)."
+  description = "Local path of the Confluent S3 sink connector zip (`confluentinc-kafka-connect-s3-<version>.zip` from Confluent Hub)."
 
   validation {
     condition     = endswith(var.plugin_zip_path, ".zip") && fileexists(var.plugin_zip_path)
@@ -160,7 +160,7 @@ variable "log_retention_days" {
   default     = 365
 
   validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be a retention period CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, ..., 365, ...)."
+    condition     = contains(jsondecode(file("${path.module}/../log_retention_days.json")), var.log_retention_days)
+    error_message = "log_retention_days must be a retention period CloudWatch Logs accepts, one of ${join(", ", jsondecode(file("${path.module}/../log_retention_days.json")))} (terraform/modules/log_retention_days.json)."
   }
 }

@@ -17,7 +17,7 @@ locals {
 # ---- key: bucket, environment, log groups and secrets --------------------------------------
 
 module "key" {
-  source      = "../logs_kms_key"
+  source      = "../kms_key"
   description = "MWAA ${var.name}: source bucket, environment, logs, Airflow secrets"
   # MWAA creates its log groups itself, named airflow-<environment>-<stream>.
   log_group_name    = "airflow-${var.name}-*"

@@ -24,7 +24,7 @@ output "execution_role_arn" {
 }
 
 output "secrets_prefix" {
-  description = "Secrets Manager prefix of Airflow connections (<prefix>/connections/<id>) and Variables (<prefix>/variables/<key>)."
+  description = "Secrets Manager prefix of Airflow connections (`<prefix>/connections/<id>`) and Variables (`<prefix>/variables/<key>`)."
   value       = local.secrets_prefix
 }
 

@@ -74,7 +74,7 @@ variable "requirements_path" {
 
 variable "airflow_variables" {
   type        = map(string)
-  description = "Airflow Variables stored as Secrets Manager secrets under <name>/variables/ (for example pinterest_pipeline_id); not for credentials."
+  description = "Airflow Variables stored as Secrets Manager secrets under `<name>/variables/` (for example pinterest_pipeline_id); not for credentials."
   default     = {}
 }
 

@@ -9,17 +9,17 @@ output "tables" {
 }
 
 output "topics" {
-  description = "Kafka topic per table: <id>.<table>."
+  description = "Kafka topic per table: `<id>.<table>`."
   value       = local.topics
 }
 
 output "streams" {
-  description = "Kinesis stream per table: streaming-<id>-<table>."
+  description = "Kinesis stream per table: `streaming-<id>-<table>`."
   value       = local.streams
 }
 
 output "bucket" {
-  description = "The data bucket: user-<id>-bucket."
+  description = "The data bucket: `user-<id>-bucket`."
   value       = local.bucket
 }
 
@@ -34,12 +34,12 @@ output "prefix" {
 }
 
 output "plugin" {
-  description = "MSK Connect custom plugin name (<id>-plugin, as in the seed)."
+  description = "MSK Connect custom plugin name (`<id>-plugin`, as in the seed)."
   value       = local.plugin
 }
 
 output "connector" {
-  description = "MSK Connect connector name (<id>-connector, as in the seed)."
+  description = "MSK Connect connector name (`<id>-connector`, as in the seed)."
   value       = local.connector
 }
 

@@ -120,7 +120,7 @@ resource "aws_vpc_endpoint" "s3" {
 # ---- flow logs -----------------------------------------------------------------------------
 
 module "logs_key" {
-  source            = "../logs_kms_key"
+  source            = "../kms_key"
   description       = "${var.name} VPC flow logs"
   log_group_name    = local.flow_log_name
   log_statement_sid = "FlowLogGroupUsesKey"

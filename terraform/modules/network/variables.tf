@@ -1,6 +1,6 @@
 variable "name" {
   type        = string
-  description = "Prefix for the names of the network resources (for example pinterest-<id>)."
+  description = "Prefix for the names of the network resources (for example `pinterest-<id>`)."
 }
 
 variable "vpc_cidr" {
@@ -27,7 +27,7 @@ variable "az_count" {
 
 variable "availability_zones" {
   type        = list(string)
-  description = "Zone names to choose from (the first az_count available ones are used); empty means <region>a, <region>b, <region>c."
+  description = "Zone names to choose from (the first az_count available ones are used); empty means `<region>a`, `<region>b`, `<region>c`."
   default     = []
 }
 
@@ -37,7 +37,7 @@ variable "flow_log_retention_days" {
   default     = 365
 
   validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.flow_log_retention_days)
-    error_message = "flow_log_retention_days must be a retention period CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, ..., 365, ...)."
+    condition     = contains(jsondecode(file("${path.module}/../log_retention_days.json")), var.flow_log_retention_days)
+    error_message = "flow_log_retention_days must be a retention period CloudWatch Logs accepts, one of ${join(", ", jsondecode(file("${path.module}/../log_retention_days.json")))} (terraform/modules/log_retention_days.json)."
   }
 }

@@ -1,6 +1,6 @@
 variable "name" {
   type        = string
-  description = "Prefix for the names of the REST proxy resources (for example pinterest-<id>)."
+  description = "Prefix for the names of the REST proxy resources (for example `pinterest-<id>`)."
 }
 
 variable "vpc_id" {
@@ -86,7 +86,7 @@ variable "msk_iam_auth_version" {
 
 variable "msk_iam_auth_sha256" {
   type        = string
-  description = "SHA-256 of aws-msk-iam-auth-<msk_iam_auth_version>-all.jar (Maven Central publishes it as .sha256); the host refuses any other file. Change it with the version."
+  description = "SHA-256 of `aws-msk-iam-auth-<msk_iam_auth_version>-all.jar` (Maven Central publishes it as .sha256); the host refuses any other file. Change it with the version."
   default     = "746f7a331eb02fd92fcad43935a97ce3d219e5f8a97a643012b2bb14c9020011"
 
   validation {
@@ -117,7 +117,7 @@ variable "topic_arn_prefix" {
 
 variable "topics" {
   type        = map(string)
-  description = "Topic per table (<id>.<table>, from the names module): created at boot and writable."
+  description = "Topic per table (`<id>.<table>`, from the names module): created at boot and writable."
 
   validation {
     condition     = length(var.topics) > 0 && alltrue([for t in values(var.topics) : can(regex("^[a-zA-Z0-9._-]{1,249}$", t))])

@@ -1,5 +1,10 @@
-# Where resources stood before they moved into the internal modules (logs_kms_key,
-# private_bucket): existing states follow them instead of replacing them.
+# Where resources stood before they moved into the internal modules (kms_key, private_bucket):
+# existing states follow them instead of replacing them.
+
+moved {
+  from = aws_kms_key.data
+  to   = module.key.aws_kms_key.this
+}
 
 moved {
   from = aws_s3_bucket.data

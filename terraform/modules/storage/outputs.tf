@@ -10,5 +10,5 @@ output "bucket_arn" {
 
 output "kms_key_arn" {
   description = "ARN of the KMS key that encrypts the bucket's objects (writers need kms:GenerateDataKey, readers kms:Decrypt)."
-  value       = aws_kms_key.data.arn
+  value       = module.key.arn
 }

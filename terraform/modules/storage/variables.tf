@@ -1,6 +1,6 @@
 variable "bucket" {
   type        = string
-  description = "Name of the data bucket (user-<id>-bucket, from the names module)."
+  description = "Name of the data bucket (`user-<id>-bucket`, from the names module)."
 }
 
 variable "force_destroy" {
