@@ -13,10 +13,11 @@ import pytest
 import yaml
 
 from contracts.names import Names
-from devstack.services.localstack import SERVICES
+from devstack.services.localstack import SERVICES, SITE_DIR, LocalStack
 from tests.terraform.hcl import LOCAL_ROOT, MODULES_DIR, REPO, blocks, locals_of
 
 COMPOSE = REPO / "docker-compose.yml"
+DOCKERFILE = REPO / "docker" / "localstack" / "Dockerfile"
 
 
 def check_schema(path: Path, schema: str) -> subprocess.CompletedProcess[str]:
@@ -81,7 +82,9 @@ def test_every_image_is_pinned(compose: dict) -> None:
 
 def test_localstack_is_built_from_localstack_core(compose: dict) -> None:
     service = compose["services"]["localstack"]
-    dockerfile = (REPO / service["build"] / "Dockerfile").read_text()
+    build = service["build"]
+    assert REPO / build["context"] / build["dockerfile"] == DOCKERFILE
+    dockerfile = DOCKERFILE.read_text()
     assert '"localstack-core[runtime]==2026.3.0"' in dockerfile
     assert service["image"].endswith(":2026.3.0")
 
@@ -137,6 +140,25 @@ def test_provision_creates_no_aws_resources() -> None:
 
 
 def test_compose_localstack_runs_the_services_devstack_runs() -> None:
-    dockerfile = (REPO / "docker" / "localstack" / "Dockerfile").read_text()
+    dockerfile = DOCKERFILE.read_text()
     found = re.search(r"SERVICES=(\S+)", dockerfile)
     assert found and found.group(1) == SERVICES
+
+
+def test_compose_localstack_runs_devstacks_kinesis_engine_and_site(monkeypatch) -> None:
+    monkeypatch.delenv("DEVSTACK_KINESIS_ENGINE", raising=False)
+    dockerfile = DOCKERFILE.read_text()
+    env = dict(re.findall(r"^\s+(\w+)=(\S+?)(?: \\)?$", dockerfile, re.M))
+    for name, value in LocalStack.kinesis_env().items():
+        assert env.get(name) == value, f"the compose LocalStack's {name} differs from devstack's"
+    site = SITE_DIR.relative_to(REPO).as_posix()
+    copied = re.search(rf"^COPY {re.escape(site)} (\S+)$", dockerfile, re.M)
+    assert copied, f"the compose LocalStack does not get {site}"
+    assert env.get("PYTHONPATH") == copied.group(1)
+
+
+def test_dockerignore_sends_the_localstack_build_its_site_only() -> None:
+    lines = (REPO / ".dockerignore").read_text().splitlines()
+    rules = [line for line in lines if line and not line.startswith("#")]
+    assert rules[0] == "*", "the repository root (.venv, .devstack) must not go to the build"
+    assert f"!{SITE_DIR.relative_to(REPO).as_posix()}/" in rules
