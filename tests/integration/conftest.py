@@ -16,17 +16,21 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
-from contracts.names import Names
+from contracts.names import TABLES, Names
 from devstack import proc, resources
 from devstack.config import REPO_ROOT, Settings
 from devstack.kafka_admin import admin as kafka_admin
 from devstack.services.s3_sink import S3Sink
 from devstack.stack import services
+from jobs.common.locations import to_uri
+from jobs.common.tables import Tables
+from jobs.streaming.job import StreamConfig
 
 UP_TIMEOUT = 1800  # a cold `up` installs LocalStack and resolves Kafka's jars
 
@@ -74,6 +78,23 @@ class Stack:
             region_name=self.env["AWS_REGION"],
             aws_access_key_id=self.env["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=self.env["AWS_SECRET_ACCESS_KEY"],
+        )
+
+    def stream_config(self, names: Names, folder: Path) -> StreamConfig:
+        """The streaming job on this stack's streams, its tables and checkpoints under folder."""
+        return StreamConfig(
+            names=names,
+            streams=TABLES,
+            checkpoints=to_uri(str(folder / "checkpoints")),
+            tables=Tables(output=to_uri(str(folder / "tables"))),
+            initial_position="earliest",
+            region=self.env["AWS_REGION"],
+            endpoint=self.aws_endpoint,
+            # The source runs in Spark's Python workers, which do not see the test's environment.
+            credentials={
+                "awsAccessKey": self.env["AWS_ACCESS_KEY_ID"],
+                "awsSecretKey": self.env["AWS_SECRET_ACCESS_KEY"],
+            },
         )
 
 

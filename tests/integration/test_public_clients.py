@@ -23,7 +23,6 @@ from jobs.batch.job import run as run_batch
 from jobs.common.locations import to_uri
 from jobs.common.spark import apply_s3a
 from jobs.common.tables import Tables
-from jobs.streaming.job import StreamConfig
 from jobs.streaming.job import run as run_stream
 from tests.integration.faults import seeded_db
 from tests.oracle import answers, cleaned
@@ -87,20 +86,7 @@ def test_public_shapes_reach_both_jobs_with_the_source_values(
         ),
         say=lambda line: None,
     )
-    stream_config = StreamConfig(
-        names=names,
-        streams=TABLES,
-        checkpoints=to_uri(str(tmp_path / "checkpoints")),
-        tables=Tables(output=to_uri(str(tmp_path / "tables"))),
-        initial_position="earliest",
-        region=stack.env["AWS_REGION"],
-        endpoint=stack.aws_endpoint,
-        # The source runs in Spark's Python workers, which do not see this test's environment.
-        credentials={
-            "awsAccessKey": stack.env["AWS_ACCESS_KEY_ID"],
-            "awsSecretKey": stack.env["AWS_SECRET_ACCESS_KEY"],
-        },
-    )
+    stream_config = stack.stream_config(names, tmp_path)
     stream = run_stream(spark, stream_config, on_databricks=False, say=lambda line: None)
 
     source = source_rows(db_url)

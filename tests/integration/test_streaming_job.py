@@ -23,9 +23,8 @@ from devstack.config import REPO_ROOT
 from emulator.post import post_events
 from emulator.source import engine_for, read_rows
 from jobs.common.cleaning import CLEANERS
-from jobs.common.locations import local_path, to_uri
+from jobs.common.locations import local_path
 from jobs.common.schemas import WIRE_SCHEMAS
-from jobs.common.tables import Tables
 from jobs.streaming.job import StreamConfig, run
 from tests.integration.faults import seeded_db
 
@@ -47,22 +46,6 @@ def post(stack: Any, pipeline: Any, db_url: str) -> None:
         max_backoff=2.0,
     )
     assert all(s.acknowledged == EVENTS for s in summaries.values()), summaries
-
-
-def config(stack: Any, pipeline: Any, tmp_path: Path) -> StreamConfig:
-    return StreamConfig(
-        names=pipeline.names,
-        streams=TABLES,
-        checkpoints=to_uri(str(tmp_path / "checkpoints")),
-        tables=Tables(output=to_uri(str(tmp_path / "tables"))),
-        initial_position="earliest",
-        region=stack.env["AWS_REGION"],
-        endpoint=stack.aws_endpoint,
-        credentials={
-            "awsAccessKey": stack.env["AWS_ACCESS_KEY_ID"],
-            "awsSecretKey": stack.env["AWS_SECRET_ACCESS_KEY"],
-        },
-    )
 
 
 def expected(spark: Any, db_url: str, table: str) -> list[tuple]:
@@ -91,7 +74,7 @@ def test_events_land_cleaned_once_even_when_posted_again(
     spark: Any, stack: Any, pipeline: Any, tmp_path: Path
 ) -> None:
     db_url = seeded_db(tmp_path, EVENTS, seed_value=11)
-    cfg = config(stack, pipeline, tmp_path)
+    cfg = stack.stream_config(pipeline.names, tmp_path)
     post(stack, pipeline, db_url)
     post(stack, pipeline, db_url)  # a retrying client: every event delivered twice, one run
     lines: list[str] = []
@@ -116,7 +99,7 @@ def test_killed_job_restarts_without_loss_or_duplicates(
     spark: Any, stack: Any, pipeline: Any, tmp_path: Path
 ) -> None:
     db_url = seeded_db(tmp_path, EVENTS, seed_value=12)
-    cfg = config(stack, pipeline, tmp_path)
+    cfg = stack.stream_config(pipeline.names, tmp_path)
     post(stack, pipeline, db_url)
     log = tmp_path / "job.log"
     # file:/// URIs, as `make run` passes them (they once failed Delta's CREATE TABLE).
